@@ -1,0 +1,54 @@
+import { ContainerModule } from 'inversify';
+import { InvalidOptionError } from './errors.js';
+import type { MethodServices } from './method-services.js';
+import type { ModelLike } from './model-adapter.js';
+import type { XaiMethod } from './xai-method.js';
+
+/** Builds a method for one model; `options` are the method's own (may be undefined). */
+export type MethodCreate<Options = unknown> = (model: ModelLike, options: Options | undefined, services: MethodServices) => XaiMethod;
+
+/** What a plugin says about its method. */
+export interface MethodDefinition<Options = unknown> {
+  /** Canonical name, kebab-case by convention: `'integrated-gradients'`. */
+  name: string;
+  /** Other names that find it, e.g. AUCMEDI's keys `['IntegratedGradients', 'ig']`. Default: none. */
+  aliases?: readonly string[];
+  /** One line for listings. Default: empty. */
+  description?: string;
+  /** The factory. */
+  create: MethodCreate<Options>;
+  /** Replace methods already registered under any of these names instead of failing. Default: false. */
+  override?: boolean;
+}
+
+/** Injection token and shape of a registered method, as the registry stores it. */
+export const MethodRegistration = Symbol('MethodRegistration');
+export interface MethodRegistration<Options = unknown> {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly description: string;
+  readonly create: MethodCreate<Options>;
+  readonly override: boolean;
+}
+
+/**
+ * Declares a method; the returned `ContainerModule` is what a method package
+ * (or a third-party plugin) exports and `createRegistry`/`registry.load` take.
+ */
+export function defineMethod<Options = unknown>(definition: MethodDefinition<Options>): ContainerModule {
+  const names = [definition.name, ...(definition.aliases ?? [])];
+  for (const name of names) {
+    if (typeof name !== 'string' || name.trim() === '') throw new InvalidOptionError('name', `method names must be non-empty strings; got ${JSON.stringify(name)}`);
+  }
+  if (typeof definition.create !== 'function') throw new InvalidOptionError('create', `method '${definition.name}' needs a create(model, options, services) function`);
+  const registration: MethodRegistration<Options> = Object.freeze({
+    name: definition.name,
+    aliases: Object.freeze([...(definition.aliases ?? [])]),
+    description: definition.description ?? '',
+    create: definition.create,
+    override: definition.override ?? false,
+  });
+  return new ContainerModule(({ bind }) => {
+    bind<MethodRegistration>(MethodRegistration).toConstantValue(registration as MethodRegistration);
+  });
+}

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelAdapter } from './model-adapter.js';
+import { targetSelector } from './target-selection.js';
+
+/**
+ * Gradient of each row's target score with respect to the input rows,
+ * scaled by `rowWeights` (default 1): row r of the result is
+ * `rowWeights[r] * d F(x_r)[targets[r]] / d x_r`. One backward pass for the
+ * whole batch; rows do not interact because inference is per example.
+ */
+export function targetGradients(
+  adapter: ModelAdapter,
+  inputs: tf.Tensor4D,
+  targets: readonly number[],
+  numClasses: number,
+  rowWeights?: readonly number[],
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const selector = targetSelector(targets, numClasses, rowWeights);
+    const objective = (x: tf.Tensor) => tf.sum(tf.mul(adapter.predict(x as tf.Tensor4D), selector));
+    return tf.grad(objective)(inputs) as tf.Tensor4D;
+  });
+}

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidOptionError } from './errors.js';
+
+/** How per-channel attributions become one value per pixel. */
+export type ChannelReduction = 'max' | 'sum' | 'abs-sum' | 'l2';
+export const CHANNEL_REDUCTIONS: readonly ChannelReduction[] = ['max', 'sum', 'abs-sum', 'l2'];
+
+/**
+ * Reduces the channel axis of (N, H, W, C) attributions to (N, H, W).
+ * `max` is AUCMEDI's signed maximum; `abs-sum` and `l2` are the magnitudes
+ * other libraries use.
+ */
+export function reduceChannels(attributions: tf.Tensor4D, mode: ChannelReduction = 'max'): tf.Tensor3D {
+  return tf.tidy(() => {
+    switch (mode) {
+      case 'max':
+        return tf.max(attributions, -1);
+      case 'sum':
+        return tf.sum(attributions, -1);
+      case 'abs-sum':
+        return tf.sum(tf.abs(attributions), -1);
+      case 'l2':
+        return tf.sqrt(tf.sum(tf.square(attributions), -1));
+      default:
+        throw new InvalidOptionError('channelReduction', `got '${String(mode)}'; allowed: ${CHANNEL_REDUCTIONS.join(', ')}`);
+    }
+  });
+}
+
+/**
+ * AUCMEDI's intensity normalisation, map by map: `(h - min) / (max - min + eps)`.
+ * Accepts one map (H, W) or a stack (N, H, W); min and max are taken per map.
+ * @param eps keeps a constant map finite (default 1e-8)
+ */
+export function minMaxNormalize<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, eps = 1e-8): T {
+  return tf.tidy(() => {
+    const axes = maps.rank === 2 ? [0, 1] : [1, 2];
+    const min = tf.min(maps, axes, true);
+    const max = tf.max(maps, axes, true);
+    return tf.div(tf.sub(maps, min), tf.add(tf.sub(max, min), eps)) as T;
+  });
+}
+
+/**
+ * Resizes one map (H, W) or a stack (N, H, W) bilinearly to `size` [height, width],
+ * as AUCMEDI resizes heatmaps to the original image.
+ */
+export function resizeMap<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, size: readonly [number, number]): T {
+  return tf.tidy(() => {
+    const stack = (maps.rank === 2 ? maps.expandDims(0) : maps) as tf.Tensor3D;
+    const resized = tf.image.resizeBilinear(stack.expandDims(-1) as tf.Tensor4D, [size[0], size[1]]).squeeze([3]);
+    return (maps.rank === 2 ? resized.squeeze([0]) : resized) as T;
+  });
+}

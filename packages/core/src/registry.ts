@@ -1,0 +1,117 @@
+import { Container, type ContainerModule } from 'inversify';
+import { coreModule } from './core-module.js';
+import { MethodRegistration } from './define-method.js';
+import { DuplicateMethodError, UnknownMethodError } from './errors.js';
+import { closestName, methodKey } from './method-name.js';
+import { MethodServices } from './method-services.js';
+import type { ModelLike } from './model-adapter.js';
+import type { XaiMethod } from './xai-method.js';
+
+/** A method factory: AUCMEDI's `method(model, layerName)`, with options. */
+export type MethodFactory<Options = unknown> = (model: ModelLike, options?: Options) => XaiMethod;
+
+/** One entry of {@link XaiRegistry.names}. */
+export interface MethodInfo {
+  /** Canonical name. */
+  name: string;
+  /** Other names that still resolve to it. */
+  aliases: string[];
+  /** One-line description. */
+  description: string;
+}
+
+/**
+ * The decoder registry: method names to factories, backed by an inversify
+ * container so that methods receive their collaborators by injection and
+ * plugins arrive as `ContainerModule`s.
+ */
+export class XaiRegistry {
+  readonly #byKey = new Map<string, MethodRegistration>();
+  readonly #indexed = new Set<MethodRegistration>();
+
+  /** @param container the container whose `MethodRegistration` bindings this registry indexes */
+  constructor(readonly container: Container) {}
+
+  /**
+   * Loads method modules (from `defineMethod`) into the container.
+   * @throws DuplicateMethodError when a name is taken and the new method does not ask to override; the module is then not loaded
+   */
+  load(...modules: ContainerModule[]): this {
+    for (const module of modules) {
+      this.container.load(module);
+      try {
+        this.#index(this.#unindexed());
+      } catch (error) {
+        this.container.unload(module);
+        throw error;
+      }
+    }
+    return this;
+  }
+
+  /** True when some method answers to `name` (case, '-' and '_' forgiven). */
+  has(name: string): boolean {
+    return this.#byKey.has(methodKey(name));
+  }
+
+  /** Every method with the names that resolve to it, sorted by canonical name. */
+  names(): MethodInfo[] {
+    const infos = new Map<MethodRegistration, MethodInfo>();
+    for (const registration of new Set(this.#byKey.values())) {
+      const alive = (name: string) => this.#byKey.get(methodKey(name)) === registration;
+      infos.set(registration, {
+        name: registration.name,
+        aliases: registration.aliases.filter(alive),
+        description: registration.description,
+      });
+    }
+    return [...infos.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The registration behind a name. @throws UnknownMethodError listing the available names and the closest one */
+  registration(name: string): MethodRegistration {
+    const registration = this.#byKey.get(methodKey(String(name)));
+    if (registration) return registration;
+    const all = this.names().flatMap((info) => [info.name, ...info.aliases]);
+    throw new UnknownMethodError(String(name), all, closestName(String(name), all));
+  }
+
+  /**
+   * AUCMEDI's lookup by name: the factory `(model, options) => XaiMethod`.
+   * @throws UnknownMethodError listing the available names and the closest one
+   */
+  decoder<Options = unknown>(name: string): MethodFactory<Options> {
+    const registration = this.registration(name) as MethodRegistration<Options>;
+    return (model, options) => registration.create(model, options, this.container.get<MethodServices>(MethodServices));
+  }
+
+  #unindexed(): MethodRegistration[] {
+    if (!this.container.isBound(MethodRegistration)) return [];
+    return this.container.getAll<MethodRegistration>(MethodRegistration).filter((r) => !this.#indexed.has(r));
+  }
+
+  #index(registrations: MethodRegistration[]): void {
+    const staged = new Map(this.#byKey);
+    for (const registration of registrations) {
+      for (const name of [registration.name, ...registration.aliases]) {
+        const key = methodKey(name);
+        const existing = staged.get(key);
+        if (existing && existing !== registration && !registration.override) throw new DuplicateMethodError(name, existing.name);
+        staged.set(key, registration);
+      }
+    }
+    this.#byKey.clear();
+    for (const [key, registration] of staged) this.#byKey.set(key, registration);
+    for (const registration of registrations) this.#indexed.add(registration);
+  }
+}
+
+/**
+ * A registry with the core services and the given method modules loaded.
+ * @param modules method modules, e.g. `officialModules` from 'tfxai' or a plugin's export
+ */
+export function createRegistry(...modules: ContainerModule[]): XaiRegistry {
+  const container = new Container();
+  container.load(coreModule);
+  return new XaiRegistry(container).load(...modules);
+}

@@ -1,0 +1,5 @@
+export * from './integrated-gradients.js';
+export * from './integrated-gradients-module.js';
+export * from './options.js';
+export * from './quadrature.js';
+export * from './baselines.js';

@@ -1,0 +1,55 @@
+import { CHANNEL_REDUCTIONS, InvalidOptionError, type ChannelReduction, type MethodOptions } from '@tfxai/core';
+import { checkBaselineSpecs, type BaselineSpec } from './baselines.js';
+import { QUADRATURE_RULES, type QuadratureRule } from './quadrature.js';
+
+/** Options of Integrated Gradients; the defaults reproduce AUCMEDI exactly. */
+export interface IntegratedGradientsOptions extends MethodOptions {
+  /** Intervals on the path (trapezoid: numSteps + 1 points). Default: 50. */
+  numSteps?: number;
+  /** Quadrature rule. Default: 'trapezoid'. */
+  rule?: QuadratureRule;
+  /** Baseline, or a list of baselines whose attributions are averaged. Default: 'zeros'. */
+  baseline?: BaselineSpec | BaselineSpec[];
+  /** Path points per model call; bounds memory whatever numSteps is. Default: 16. */
+  internalBatchSize?: number;
+  /** How computeHeatmap folds channels into one map. Default: 'max' (AUCMEDI's signed maximum). */
+  channelReduction?: ChannelReduction;
+  /** Multiply the mean gradient by (x - baseline), as the paper does. Default: true. */
+  multiplyByInputs?: boolean;
+}
+
+/** Every option filled in and checked. */
+export type ResolvedIntegratedGradientsOptions = Required<Omit<IntegratedGradientsOptions, 'baseline' | 'layerName'>> & { baselines: BaselineSpec[] };
+
+export const INTEGRATED_GRADIENTS_DEFAULTS = Object.freeze({
+  numSteps: 50,
+  rule: 'trapezoid' as QuadratureRule,
+  baseline: 'zeros' as BaselineSpec,
+  internalBatchSize: 16,
+  channelReduction: 'max' as ChannelReduction,
+  multiplyByInputs: true,
+});
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, `must be an integer >= 1; got ${value}`);
+  return value;
+}
+
+/** Fills in defaults and rejects values outside the allowed ones. */
+export function resolveOptions(options: IntegratedGradientsOptions = {}): ResolvedIntegratedGradientsOptions {
+  const d = INTEGRATED_GRADIENTS_DEFAULTS;
+  const rule = options.rule ?? d.rule;
+  if (!QUADRATURE_RULES.includes(rule)) throw new InvalidOptionError('rule', `got '${rule}'; allowed: ${QUADRATURE_RULES.join(', ')}`);
+  const channelReduction = options.channelReduction ?? d.channelReduction;
+  if (!CHANNEL_REDUCTIONS.includes(channelReduction)) {
+    throw new InvalidOptionError('channelReduction', `got '${channelReduction}'; allowed: ${CHANNEL_REDUCTIONS.join(', ')}`);
+  }
+  return {
+    numSteps: positiveInteger('numSteps', options.numSteps ?? d.numSteps),
+    rule,
+    baselines: checkBaselineSpecs(options.baseline ?? d.baseline),
+    internalBatchSize: positiveInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
+    channelReduction,
+    multiplyByInputs: options.multiplyByInputs ?? d.multiplyByInputs,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './backends.js';
+export * from './leaks.js';
+export * from './numbers.js';
