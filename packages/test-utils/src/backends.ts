@@ -21,8 +21,6 @@ export function testBackends(): string[] {
 
 /** Switches TensorFlow.js to `backend`, loading its package first where needed. */
 export async function useBackend(backend: string): Promise<void> {
-  // Silences the cpu backend's "install tfjs-node" banner in test output.
-  tf.env().set('IS_TEST', true);
   await initBackend({ log: () => {} });
   if (backend === 'tensorflow') await import('@tensorflow/tfjs-node' as string);
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
