@@ -1,0 +1,105 @@
+import type * as tf from '@tensorflow/tfjs';
+import { InvalidOptionError, LayerNotFoundError, isLayersModel } from '@tfxai/core';
+
+/** A layer of a layers model, with the path that names it from the outermost model ('base/conv_pw_13_relu'). */
+export interface LayerEntry {
+  /** Names from the outermost model down, joined by '/'. */
+  readonly path: string;
+  readonly layer: tf.layers.Layer;
+  /** Rank of the layer's output (batch axis included), or undefined when it has none or several. */
+  readonly outputRank: number | undefined;
+  /** True for a model used as a layer (a nested base network). */
+  readonly isNestedModel: boolean;
+}
+
+function outputRankOf(layer: tf.layers.Layer): number | undefined {
+  try {
+    const shape = layer.outputShape;
+    // A list of shapes means several outputs; a shape is a list of numbers/nulls.
+    if (!Array.isArray(shape) || shape.some((dim) => Array.isArray(dim))) return undefined;
+    return shape.length;
+  } catch {
+    // outputShape throws for a layer used at several places (ambiguous shape).
+    return undefined;
+  }
+}
+
+/**
+ * Every layer of `model` in the model's own (topological) order, descending into
+ * nested models: a nested model's layers come right before the nested model itself.
+ */
+export function listLayers(model: tf.LayersModel, prefix = ''): LayerEntry[] {
+  const entries: LayerEntry[] = [];
+  for (const layer of model.layers) {
+    const path = prefix + layer.name;
+    const nested = isLayersModel(layer);
+    if (nested) entries.push(...listLayers(layer as unknown as tf.LayersModel, `${path}/`));
+    entries.push({ path, layer, outputRank: outputRankOf(layer), isNestedModel: nested });
+  }
+  return entries;
+}
+
+/** The layers Grad-CAM can use: 4-D outputs (N, h, w, channels). */
+function isFeatureMapLayer(entry: LayerEntry): boolean {
+  return entry.outputRank === 4 && entry.layer.getClassName() !== 'InputLayer';
+}
+
+function candidateList(entries: readonly LayerEntry[]): string[] {
+  const featureMaps = entries.filter(isFeatureMapLayer).map((e) => e.path);
+  return featureMaps.length ? featureMaps : entries.map((e) => e.path);
+}
+
+/** 'layers with a 4-D output: a, b' or, when there are none, 'no layer has a 4-D output; layers: a, b'. */
+function describeCandidates(entries: readonly LayerEntry[]): string {
+  const list = candidateList(entries).join(', ') || '(none)';
+  return entries.some(isFeatureMapLayer) ? `layers with a 4-D output: ${list}` : `no layer has a 4-D output; layers: ${list}`;
+}
+
+/**
+ * The target layer of a CAM method in a layers model.
+ * - With `layerName`: the layer of that name at the top level, or a path into nested
+ *   models ('base/conv_pw_13_relu'), or a bare name found in exactly one nested model.
+ * - Without: the last layer whose output is 4-D (N, h, w, channels), searching into
+ *   nested models, so the last convolution block before Flatten or pooling.
+ * @throws LayerNotFoundError naming the candidates (the 4-D layers, or all layers if there are none);
+ *   InvalidOptionError when the named layer's output is not 4-D
+ */
+export function findTargetLayer(model: tf.LayersModel, layerName?: string): LayerEntry {
+  const entries = listLayers(model);
+  if (layerName === undefined) {
+    const featureMaps = entries.filter((e) => isFeatureMapLayer(e) && !e.isNestedModel);
+    const last = featureMaps[featureMaps.length - 1];
+    if (last) return last;
+    throw new LayerNotFoundError(
+      `model '${model.name}' has no layer with a 4-D output (N, height, width, channels), so a class activation map cannot be computed; ` +
+        `CAM methods need a convolutional feature map (${describeCandidates(entries)})`,
+      candidateList(entries),
+    );
+  }
+  if (typeof layerName !== 'string' || layerName.trim() === '') {
+    throw new InvalidOptionError('layerName', `must be a non-empty layer name or path such as 'base/conv_pw_13_relu'; got ${JSON.stringify(layerName)}`);
+  }
+  const exact = entries.find((e) => e.path === layerName);
+  const byBareName = entries.filter((e) => e.layer.name === layerName);
+  const found = exact ?? (byBareName.length === 1 ? byBareName[0] : undefined);
+  if (found) {
+    // A layer used at several places has no single output shape (undefined): the forward pass checks it instead.
+    if (found.outputRank !== undefined && found.outputRank !== 4) {
+      throw new InvalidOptionError(
+        'layerName',
+        `layer '${found.path}' gives a ${found.outputRank}-D output, but CAM methods need a 4-D feature map (N, height, width, channels); ${describeCandidates(entries)}`,
+      );
+    }
+    return found;
+  }
+  if (byBareName.length > 1) {
+    throw new LayerNotFoundError(
+      `layer name '${layerName}' is ambiguous in model '${model.name}': it names ${byBareName.map((e) => `'${e.path}'`).join(', ')}; pass the full path`,
+      byBareName.map((e) => e.path),
+    );
+  }
+  throw new LayerNotFoundError(
+    `model '${model.name}' has no layer '${layerName}' (nested layers are named by path, e.g. 'base/conv'); ${describeCandidates(entries)}`,
+    candidateList(entries),
+  );
+}

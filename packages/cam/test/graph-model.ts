@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A tf.GraphModel written by hand as a GraphDef (what tfjs-converter emits), so that
+ * graph models can be tested without the Python converter. It is the hand-built net
+ * of grad-cam-hand-built.test.ts (4x4x1 input, conv 'features' with two 2x2 filters,
+ * global mean, dense with softmax) plus a skip connection from the input to the
+ * scores (`mean(x) * [0.25, -0.5]`), which bypasses the 'features' node, so the
+ * input must stay fed when 'features' is fed.
+ */
+const text = (value: string) => ({ s: Buffer.from(value).toString('base64') });
+const FLOAT = { type: 'DT_FLOAT' };
+const INT32 = { type: 'DT_INT32' };
+
+const WEIGHTS: { name: string; shape: number[]; dtype: 'float32' | 'int32'; values: number[] }[] = [
+  { name: 'kernel', shape: [2, 2, 1, 2], dtype: 'float32', values: [1, 0, 0, 0, 0, 0, 0, 1] },
+  { name: 'spatial_axes', shape: [2], dtype: 'int32', values: [1, 2] },
+  { name: 'all_axes', shape: [3], dtype: 'int32', values: [1, 2, 3] },
+  { name: 'dense_kernel', shape: [2, 2], dtype: 'float32', values: [3, -1, -1, 2] },
+  { name: 'dense_bias', shape: [2], dtype: 'float32', values: [8, -7] },
+  { name: 'skip_kernel', shape: [1, 2], dtype: 'float32', values: [0.25, -0.5] },
+];
+
+const NODES = [
+  { name: 'x', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '1' }] } } } },
+  ...WEIGHTS.map((w) => ({ name: w.name, op: 'Const', attr: { dtype: w.dtype === 'int32' ? INT32 : FLOAT, value: { tensor: { dtype: w.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT', tensorShape: { dim: w.shape.map((size) => ({ size: String(size) })) } } } } })),
+  {
+    name: 'features',
+    op: 'Conv2D',
+    input: ['x', 'kernel'],
+    attr: { T: FLOAT, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: text('VALID'), data_format: text('NHWC'), dilations: { list: { i: ['1', '1', '1', '1'] } } },
+  },
+  { name: 'pooled', op: 'Mean', input: ['features', 'spatial_axes'], attr: { T: FLOAT, keep_dims: { b: false } } },
+  { name: 'dense', op: 'MatMul', input: ['pooled', 'dense_kernel'], attr: { T: FLOAT, transpose_a: { b: false }, transpose_b: { b: false } } },
+  { name: 'logits_main', op: 'BiasAdd', input: ['dense', 'dense_bias'], attr: { T: FLOAT, data_format: text('NHWC') } },
+  { name: 'skip_mean', op: 'Mean', input: ['x', 'all_axes'], attr: { T: FLOAT, keep_dims: { b: false } } },
+  { name: 'skip_column', op: 'ExpandDims', input: ['skip_mean', 'one'], attr: { T: FLOAT } },
+  { name: 'skip', op: 'MatMul', input: ['skip_column', 'skip_kernel'], attr: { T: FLOAT, transpose_a: { b: false }, transpose_b: { b: false } } },
+  { name: 'logits', op: 'AddV2', input: ['logits_main', 'skip'], attr: { T: FLOAT } },
+  { name: 'probabilities', op: 'Softmax', input: ['logits'], attr: { T: FLOAT } },
+];
+
+/**
+ * @param variant 'cnn': the net above; 'no-feature-map': only the skip path, softmax(mean(x) * [0.25, -0.5]),
+ *   a graph with no 4-D node besides its input
+ */
+export async function handBuiltGraphModel(variant: 'cnn' | 'no-feature-map' = 'cnn'): Promise<tf.GraphModel> {
+  const weights = [...WEIGHTS, { name: 'one', shape: [] as number[], dtype: 'int32' as const, values: [1] }];
+  let nodes = [...NODES, { name: 'one', op: 'Const', attr: { dtype: INT32, value: { tensor: { dtype: 'DT_INT32', tensorShape: {} } } } }];
+  if (variant === 'no-feature-map') {
+    const kept = new Set(['x', 'kernel', 'spatial_axes', 'all_axes', 'dense_kernel', 'dense_bias', 'skip_kernel', 'one', 'skip_mean', 'skip_column', 'skip']);
+    nodes = [...nodes.filter((n) => kept.has(n.name)), { name: 'probabilities', op: 'Softmax', input: ['skip'], attr: { T: FLOAT } }];
+  }
+  const data = new Uint8Array(weights.reduce((bytes, w) => bytes + 4 * w.values.length, 0));
+  let offset = 0;
+  for (const w of weights) {
+    const typed = w.dtype === 'int32' ? new Int32Array(w.values) : new Float32Array(w.values);
+    data.set(new Uint8Array(typed.buffer), offset);
+    offset += typed.byteLength;
+  }
+  return tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: { node: nodes, versions: { producer: 1 } },
+      format: 'graph-model',
+      weightSpecs: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
+      weightData: data.buffer,
+      signature: { inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT' } }, outputs: { probabilities: { name: 'probabilities:0', dtype: 'DT_FLOAT' } } },
+    } as unknown as tf.io.ModelArtifacts),
+  );
+}
