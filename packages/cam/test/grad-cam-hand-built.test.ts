@@ -123,7 +123,7 @@ describe('Grad-CAM on a hand-built conv net (values derived on paper)', () => {
       const [raw, expected] = await expectNoLeak(async () => {
         const { attributions } = await registry.decoder('gradcam')(models.get('linear')!).attribute!(images, [0, 1]);
         expect(attributions.shape).to.deep.equal([2, 4, 4, 1]);
-        const reference = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d([...CLASS0_RAW.map((v) => Math.max(v, 0)), ...CLASS1_RAW], [2, 3, 3, 1]), [4, 4]));
+        const reference = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d([...CLASS0_RAW.map((v) => Math.max(v, 0)), ...CLASS1_RAW], [2, 3, 3, 1]), [4, 4], false, true));
         const result = [await attributions.data(), await reference.data()];
         tf.dispose([attributions, reference]);
         return result;
@@ -136,7 +136,7 @@ describe('Grad-CAM on a hand-built conv net (values derived on paper)', () => {
 
     it("resolution 'input' (the default) is the feature-resolution map upsampled to the image, then normalised", async () => {
       const map = await heatmap(models.get('linear')!, {}, 1);
-      const reference = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(CLASS1_RAW, [1, 3, 3, 1]), [4, 4]));
+      const reference = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(CLASS1_RAW, [1, 3, 3, 1]), [4, 4], false, true));
       const expected = minMax(Array.from(await reference.data()));
       reference.dispose();
       expect(map.length).to.equal(16);

@@ -43,12 +43,13 @@ export function minMaxNormalize<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, ep
 
 /**
  * Resizes one map (H, W) or a stack (N, H, W) bilinearly to `size` [height, width],
- * as AUCMEDI resizes heatmaps to the original image.
+ * with half-pixel centres: the same sampling as OpenCV's bilinear resize, which
+ * AUCMEDI uses (through albumentations) to bring heatmaps to the image size.
  */
 export function resizeMap<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, size: readonly [number, number]): T {
   return tf.tidy(() => {
     const stack = (maps.rank === 2 ? maps.expandDims(0) : maps) as tf.Tensor3D;
-    const resized = tf.image.resizeBilinear(stack.expandDims(-1) as tf.Tensor4D, [size[0], size[1]]).squeeze([3]);
+    const resized = tf.image.resizeBilinear(stack.expandDims(-1) as tf.Tensor4D, [size[0], size[1]], false, true).squeeze([3]);
     return (maps.rank === 2 ? resized.squeeze([0]) : resized) as T;
   });
 }

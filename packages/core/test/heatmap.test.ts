@@ -36,12 +36,13 @@ describe('heatmap maths', () => {
       x.dispose();
     });
 
-    it('resizeMap resizes bilinearly, one map or a stack', async () => {
+    it('resizeMap resizes bilinearly with half-pixel centres (as OpenCV), one map or a stack', async () => {
       const map = tf.tensor2d([0, 1, 2, 3], [2, 2]);
       const up = resizeMap(map, [4, 4]);
       expect(up.shape).to.deep.equal([4, 4]);
-      // tf.image.resizeBilinear without align corners samples at (i * 2/4): rows 0, 0.5, 1, 1 (clamped).
-      expectAllClose((await up.data()).slice(0, 4), [0, 0.5, 1, 1], 1e-6);
+      // Output pixel i samples source position (i + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to [0, 1];
+      // cv2.resize(np.float32([[0, 1], [2, 3]]), (4, 4)) gives the same first row.
+      expectAllClose((await up.data()).slice(0, 4), [0, 0.25, 0.75, 1], 1e-6);
       const stack = resizeMap(tf.stack([map, map]) as tf.Tensor3D, [3, 5]);
       expect(stack.shape).to.deep.equal([2, 3, 5]);
       tf.dispose([map, up, stack]);

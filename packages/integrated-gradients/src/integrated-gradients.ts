@@ -77,9 +77,13 @@ export class IntegratedGradients implements XaiMethod {
       const inputScores = tf.tidy(() => this.#adapter.predict(batch));
       owned.push(inputScores);
       const classes = resolveTargets(targets, batch.shape[0], inputScores.shape[1]);
-      const baselines = this.options.baselines.map((spec) => makeBaseline(spec, batch));
-      owned.push(...baselines);
-      for (const baseline of baselines) await assertFinite(baseline, 'baseline');
+      const baselines: tf.Tensor4D[] = [];
+      for (const spec of this.options.baselines) {
+        // Owned as soon as made, so that a later baseline's error leaks nothing.
+        baselines.push(makeBaseline(spec, batch));
+        owned.push(baselines[baselines.length - 1]!);
+        await assertFinite(baselines[baselines.length - 1]!, 'baseline');
+      }
 
       const perExample: tf.Tensor4D[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {

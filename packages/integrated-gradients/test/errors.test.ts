@@ -50,7 +50,7 @@ describe('Integrated Gradients: bad input gets typed errors', () => {
     it('a baseline of the wrong shape: InvalidInputError naming the allowed shapes', async () => {
       const baseline = tf.zeros([12, 11, 3]);
       const image = seededImages(1);
-      const ig = registry.decoder<IntegratedGradientsOptions>('ig')(model, { baseline, numSteps: 2 });
+      const ig = registry.decoder<IntegratedGradientsOptions>('ig')(model, { baseline: ['zeros', baseline], numSteps: 2 });
       const error = await expectNoLeakOnThrow(() => ig.attribute!(image, 0));
       expect(error).to.be.instanceOf(InvalidInputError);
       expect((error as Error).message).to.contain('baseline of shape [12,11,3] does not fit images of shape [1,12,12,3]').and.contain('allowed: [12,12,3]');

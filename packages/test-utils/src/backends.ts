@@ -22,6 +22,8 @@ export function testBackends(): string[] {
 /** Switches TensorFlow.js to `backend`, loading its package first where needed. */
 export async function useBackend(backend: string): Promise<void> {
   await initBackend({ log: () => {} });
+  // initBackend keeps a backend that is already active, so load the package asked for here.
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (backend === 'tensorflow') await import('@tensorflow/tfjs-node' as string);
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
   await tf.ready();

@@ -1,0 +1,21 @@
+import { seededUniform } from './seeded-random.js';
+
+/** One GradientSHAP draw: which baseline, and where on the path to it. */
+export interface GradientShapSample {
+  /** Index into the baseline list, uniform over it. */
+  baselineIndex: number;
+  /** Position on the path from baseline (0) to the noisy input (1), uniform in [0, 1). */
+  alpha: number;
+}
+
+/**
+ * The seeded draws of a GradientSHAP run, made on the host (the same on every
+ * backend). Sample `s`'s input noise is `sampleNoise(shape, seed, s)`.
+ */
+export function gradientShapSamples(seed: number, numSamples: number, numBaselines: number): GradientShapSample[] {
+  const uniform = seededUniform(seed, 2 * numSamples);
+  return Array.from({ length: numSamples }, (_, s) => ({
+    baselineIndex: Math.min(numBaselines - 1, Math.floor(uniform[2 * s]! * numBaselines)),
+    alpha: uniform[2 * s + 1]!,
+  }));
+}

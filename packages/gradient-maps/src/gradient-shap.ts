@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  assertFinite,
+  resolveTargets,
+  selectTargetScores,
+  targetGradients,
+  toImageBatch,
+  type AttributionResult,
+  type MethodServices,
+  type ModelAdapter,
+  type ModelLike,
+  type XaiMethod,
+} from '@tfxai/core';
+import { explainedOutputAdapter } from '@tfxai/cam';
+import { makeBaseline } from '@tfxai/integrated-gradients';
+import { classCount } from './class-count.js';
+import { gradientHeatmap } from './gradient-heatmap.js';
+import { GRADIENT_SHAP_DEFAULTS, resolveGradientShapOptions, type GradientShapOptions, type ResolvedGradientShapOptions } from './gradient-shap-options.js';
+import { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
+import { sampleNoise } from './seeded-random.js';
+import { assertSingleImage } from './single-image.js';
+
+/**
+ * GradientSHAP (Lundberg & Lee 2017; Captum's `GradientShap`): expected gradients
+ * over random baselines. Each of `numSamples` samples draws a baseline b from the
+ * baseline list (Integrated Gradients' baselines), adds Gaussian noise to the
+ * input (x~ = x + N(0, stdevs^2)) and a point at a uniform random alpha on the
+ * path; the attribution is the mean of `dF(b + alpha (x~ - b))/dx * (x~ - b)`.
+ * With one baseline and no noise it is Integrated Gradients with Monte-Carlo
+ * path points.
+ */
+export class GradientShap implements XaiMethod {
+  readonly name = 'gradient-shap';
+  readonly options: ResolvedGradientShapOptions;
+  readonly #adapter: ModelAdapter;
+
+  constructor(model: ModelLike, options: GradientShapOptions | undefined, private readonly services: MethodServices) {
+    this.options = resolveGradientShapOptions(options);
+    this.#adapter = explainedOutputAdapter(services.adaptModel(model), this.options.output);
+  }
+
+  /**
+   * The heatmap: attributions, channels reduced (default: signed maximum, as
+   * Integrated Gradients), min-max normalised to [0, 1].
+   * @param image (1, H, W, C) or (H, W, C)
+   * @param classIndex the class to explain
+   * @param eps normalisation epsilon (default 1e-8)
+   */
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
+    assertSingleImage(image);
+    const { attributions } = await this.attribute(image, classIndex);
+    try {
+      return gradientHeatmap(attributions, this.options.heatmap, eps);
+    } finally {
+      attributions.dispose();
+    }
+  }
+
+  /**
+   * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
+   * `sum(attributions) - mean over samples (F(x~)[t] - F(b)[t])`, as Integrated
+   * Gradients reports it (it shrinks as `numSamples` grows).
+   * @param images (N, H, W, C) or (H, W, C)
+   * @param targets one class for every example, or one per example
+   */
+  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
+    await this.services.backend.ready();
+    const batch = toImageBatch(images, 'images');
+    const owned: tf.Tensor[] = [batch];
+    try {
+      await assertFinite(batch, 'images');
+      const numClasses = classCount(this.#adapter, batch);
+      const classes = resolveTargets(targets, batch.shape[0], numClasses);
+      const baselines: tf.Tensor4D[] = [];
+      for (const spec of this.options.baselines) {
+        // Owned as soon as made: a later baseline of the wrong shape must not leak this one.
+        baselines.push(makeBaseline(spec, batch));
+        owned.push(baselines[baselines.length - 1]!);
+        await assertFinite(baselines[baselines.length - 1]!, 'baseline');
+      }
+      const samples = gradientShapSamples(this.options.seed, this.options.numSamples, baselines.length);
+      const sigmas = this.#noiseSigmas(batch);
+      owned.push(sigmas);
+
+      // Running sums over the samples of gradient * (x~ - b) and of F(x~)[t] - F(b)[t].
+      let attributionSum = tf.zerosLike(batch);
+      let scoreGapSum = tf.zeros([batch.shape[0]]);
+      try {
+        for (let start = 0; start < samples.length; start += this.options.internalBatchSize) {
+          const chunk = samples.slice(start, start + this.options.internalBatchSize);
+          const [attributionPart, scoreGapPart] = this.#chunk(batch, baselines, sigmas, classes, numClasses, chunk, start);
+          const nextAttributions = tf.add(attributionSum, attributionPart);
+          const nextGaps = tf.add(scoreGapSum, scoreGapPart);
+          tf.dispose([attributionSum, scoreGapSum, attributionPart, scoreGapPart]);
+          [attributionSum, scoreGapSum] = [nextAttributions as tf.Tensor4D, nextGaps];
+        }
+        const attributions = tf.div(attributionSum, samples.length) as tf.Tensor4D;
+        const delta = tf.tidy(() => tf.sub(tf.sum(attributions, [1, 2, 3]), tf.div(scoreGapSum, samples.length)));
+        const convergenceDelta = Array.from(await delta.data());
+        delta.dispose();
+        return { attributions, convergenceDelta };
+      } finally {
+        tf.dispose([attributionSum, scoreGapSum]);
+      }
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  /** Per example, the noise standard deviation: `stdevs`, or 0.09 of the image's range. Shape (N, 1, 1, 1). */
+  #noiseSigmas(batch: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const { stdevs } = this.options;
+      if (stdevs !== undefined) return tf.fill([batch.shape[0], 1, 1, 1], stdevs) as tf.Tensor4D;
+      const range = tf.sub(tf.max(batch, [1, 2, 3], true), tf.min(batch, [1, 2, 3], true));
+      return tf.mul(range, GRADIENT_SHAP_DEFAULTS.relativeStdev) as tf.Tensor4D;
+    });
+  }
+
+  /**
+   * One chunk of samples for every example: the summed `gradient * (x~ - b)`
+   * (N, H, W, C) and the summed score gaps `F(x~)[t] - F(b)[t]` (N,).
+   * One backward pass and two forward passes of `chunk.length` rows per example.
+   */
+  #chunk(batch: tf.Tensor4D, baselines: tf.Tensor4D[], sigmas: tf.Tensor4D, classes: number[], numClasses: number, chunk: GradientShapSample[], firstSample: number): [tf.Tensor4D, tf.Tensor1D] {
+    const [, height, width, channels] = batch.shape;
+    return tf.tidy(() => {
+      // Noise off: skip drawing it (the host RNG is the slow part for big images).
+      const noise =
+        this.options.stdevs === 0
+          ? tf.zeros([chunk.length, height, width, channels])
+          : tf.concat(chunk.map((_, k) => sampleNoise([1, height, width, channels], this.options.seed, firstSample + k)));
+      const alphas = tf.tensor4d(chunk.map((s) => s.alpha), [chunk.length, 1, 1, 1]);
+      const attributionRows: tf.Tensor[] = [];
+      const gapRows: tf.Tensor[] = [];
+      for (let i = 0; i < batch.shape[0]; i++) {
+        // One tidy per example, so that only its two results outlive it.
+        const [attributionRow, gapRow] = tf.tidy(() => {
+          const target = new Array<number>(chunk.length).fill(classes[i]!);
+          const noisyInputs = tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as tf.Tensor4D;
+          const sampleBaselines = tf.concat(chunk.map((s) => tf.slice(baselines[s.baselineIndex]!, i, 1))) as tf.Tensor4D;
+          const differences = tf.sub(noisyInputs, sampleBaselines);
+          const points = tf.add(sampleBaselines, tf.mul(alphas, differences)) as tf.Tensor4D;
+          const gradients = targetGradients(this.#adapter, points, target, numClasses);
+          const gaps = tf.sub(selectTargetScores(this.#adapter.predict(noisyInputs), target), selectTargetScores(this.#adapter.predict(sampleBaselines), target));
+          return [tf.sum(tf.mul(gradients, differences), 0, true), tf.sum(gaps, 0, true)];
+        });
+        attributionRows.push(attributionRow!);
+        gapRows.push(gapRow!);
+      }
+      return [tf.concat(attributionRows) as tf.Tensor4D, tf.concat(gapRows) as tf.Tensor1D];
+    });
+  }
+}

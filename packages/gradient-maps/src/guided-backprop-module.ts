@@ -1,0 +1,10 @@
+import { defineMethod } from '@tfxai/core';
+import { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
+
+/** Registers Guided Backpropagation under its canonical name and AUCMEDI's keys. */
+export const guidedBackpropModule = defineMethod<GuidedBackpropOptions>({
+  name: 'guided-backprop',
+  aliases: ['guidedbackprop', 'GuidedBackpropagation', 'gb'],
+  description: 'Guided Backpropagation: input gradient with ReLUs passing back only positive gradient (Springenberg et al. 2015)',
+  create: (model, options, services) => new GuidedBackprop(model, options, services),
+});

@@ -1,0 +1,15 @@
+export * from './saliency.js';
+export * from './saliency-module.js';
+export * from './guided-backprop.js';
+export * from './guided-backprop-module.js';
+export * from './guided-grad-cam.js';
+export * from './guided-grad-cam-module.js';
+export * from './gradient-shap.js';
+export * from './gradient-shap-module.js';
+export * from './gradient-shap-options.js';
+export { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
+export { GradientMapMethod, type GradientMapOptions } from './gradient-map-method.js';
+export * from './gradient-heatmap.js';
+export * from './guided-relu.js';
+export * from './smooth-grad.js';
+export { sampleNoise } from './seeded-random.js';

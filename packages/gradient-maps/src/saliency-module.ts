@@ -1,0 +1,10 @@
+import { defineMethod } from '@tfxai/core';
+import { Saliency, type SaliencyOptions } from './saliency.js';
+
+/** Registers Saliency under its canonical name and AUCMEDI's keys. */
+export const saliencyModule = defineMethod<SaliencyOptions>({
+  name: 'saliency',
+  aliases: ['SaliencyMap', 'sm'],
+  description: 'Saliency map: the input gradient of the class score, |max| over channels (Simonyan et al. 2014)',
+  create: (model, options, services) => new Saliency(model, options, services),
+});
