@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  InvalidInputError,
+  minMaxNormalize,
+  toImageBatch,
+  type AttributionResult,
+  type MethodServices,
+  type ModelAdapter,
+  type ModelLike,
+  type XaiMethod,
+} from '@tfxai/core';
+import { kernelShapBudget, resolveKernelShapOptions, type KernelShapOptions, type ResolvedKernelShapOptions } from './kernel-shap-options.js';
+import { seededRandom } from './seeded-random.js';
+import { paintSegments, segmentSizes, type Segmentation } from './segmentation.js';
+import { enumerateCoalitions, sampleCoalitions } from './shapley-kernel.js';
+import { SuperpixelExperiment } from './superpixel-experiment.js';
+import { constrainedShapleyFit } from './weighted-linear-fit.js';
+
+/** KernelSHAP's Shapley value estimates of one class for one image's superpixels. */
+export interface KernelShapExplanation {
+  segmentation: Segmentation;
+  /** One Shapley value per superpixel; they sum to `prediction - baseValue` exactly. */
+  shapValues: number[];
+  /** The class score with every superpixel hidden. */
+  baseValue: number;
+  /** The class score of the image. */
+  prediction: number;
+  classIndex: number;
+  /** Model evaluations of perturbed images (coalitions plus the empty one). */
+  numEvaluations: number;
+  /** True when every coalition was evaluated: the values are then the exact Shapley values. */
+  exact: boolean;
+}
+
+/**
+ * KernelSHAP (Lundberg & Lee 2017) over superpixels: coalitions of shown
+ * superpixels (the rest filled), weighted by the Shapley kernel, fitted by
+ * weighted least squares with the efficiency constraint
+ * sum(phi) = F(x) - F(all hidden) enforced exactly. Needs no gradients.
+ */
+export class KernelShap implements XaiMethod {
+  readonly name = 'kernel-shap';
+  readonly options: ResolvedKernelShapOptions;
+  readonly #adapter: ModelAdapter;
+
+  constructor(model: ModelLike, options: KernelShapOptions | undefined, private readonly services: MethodServices) {
+    this.options = resolveKernelShapOptions(options);
+    this.#adapter = services.adaptModel(model);
+  }
+
+  /**
+   * The Shapley values painted on their superpixels (as `map` says), min-max
+   * normalised to [0, 1]. Cost: 2 + min(numSamples, 2^M - 2) model evaluations, in calls of `batchSize`.
+   * @param image (1, H, W, C) or (H, W, C)
+   * @param classIndex the class to explain
+   * @param eps normalisation epsilon (default 1e-8)
+   */
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
+    const { segmentation, shapValues } = await this.explain(image, classIndex);
+    const shown = shapValues.map((phi) => (this.options.map === 'absolute' ? Math.abs(phi) : this.options.map === 'positive' ? Math.max(0, phi) : phi));
+    const painted = paintSegments(segmentation, shown);
+    const heatmap = minMaxNormalize(painted, eps);
+    painted.dispose();
+    return heatmap;
+  }
+
+  /**
+   * Shapley values of the superpixels of one image for one class.
+   * @param image (1, H, W, C) or (H, W, C)
+   * @param classIndex the class to explain
+   */
+  async explain(image: tf.Tensor, classIndex: number): Promise<KernelShapExplanation> {
+    await this.services.backend.ready();
+    const experiment = await SuperpixelExperiment.create(this.#adapter, image, classIndex, this.options);
+    try {
+      const m = experiment.segmentation.count;
+      const budget = kernelShapBudget(this.options.numSamples, m);
+      const exact = m < 53 && budget === 2 ** m - 2;
+      const { coalitions, weights } = exact ? enumerateCoalitions(m) : sampleCoalitions(m, budget, seededRandom(this.options.seed));
+      const values = await experiment.evaluate([new Uint8Array(m), ...coalitions]);
+      const baseValue = values[0]!;
+      const shapValues = constrainedShapleyFit(m, coalitions, values.subarray(1), weights, experiment.prediction, baseValue);
+      return {
+        segmentation: experiment.segmentation,
+        shapValues,
+        baseValue,
+        prediction: experiment.prediction,
+        classIndex: experiment.target,
+        numEvaluations: values.length,
+        exact,
+      };
+    } finally {
+      experiment.dispose();
+    }
+  }
+
+  /**
+   * Per-pixel attributions (N, H, W, C): each superpixel's Shapley value spread
+   * evenly over its pixels and channels, so they sum to F(x) - F(all hidden);
+   * `convergenceDelta` is that sum minus F(x) - F(all hidden) (zero up to rounding).
+   * @param images (N, H, W, C) or (H, W, C)
+   * @param targets one class for every image, or one per image
+   */
+  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
+    await this.services.backend.ready();
+    const batch = toImageBatch(images, 'images');
+    const [n, height, width, channels] = batch.shape;
+    const rows: tf.Tensor4D[] = [];
+    try {
+      // Each class is checked against the model inside explain; here only the count of targets.
+      const classes = typeof targets === 'number' ? new Array<number>(n).fill(targets) : [...targets];
+      if (classes.length !== n) throw new InvalidInputError(`got ${classes.length} targets for a batch of ${n}; give one number, or one per image`);
+      const convergenceDelta: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const image = tf.slice(batch, i, 1);
+        let explanation: KernelShapExplanation;
+        try {
+          explanation = await this.explain(image, classes[i]!);
+        } finally {
+          image.dispose();
+        }
+        const sizes = segmentSizes(explanation.segmentation);
+        const perPixel = explanation.shapValues.map((phi, k) => phi / (sizes[k]! * channels));
+        const attribution = tf.tidy(() => paintSegments(explanation.segmentation, perPixel).reshape([1, height, width, 1]).tile([1, 1, 1, channels]) as tf.Tensor4D);
+        rows.push(attribution);
+        const total = perPixel.reduce((acc, v, k) => acc + v * sizes[k]! * channels, 0);
+        convergenceDelta.push(total - (explanation.prediction - explanation.baseValue));
+      }
+      return { attributions: tf.concat(rows) as tf.Tensor4D, convergenceDelta };
+    } finally {
+      tf.dispose([batch, ...rows]);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import { InvalidOptionError } from '@tfxai/core';
+import { labelMapSegmentation, type LabelMap, type Segmentation } from './segmentation.js';
+import { resolveSlicOptions, slic, type SlicOptions } from './slic.js';
+
+/** How the superpixels of LIME and KernelSHAP are found: SLIC options, or a user label map (H, W). */
+export type SegmentationSpec = SlicOptions | LabelMap;
+
+/** Checks a segmentation option at construction time (a label map's size is checked against each image). */
+export function checkSegmentationSpec(spec: SegmentationSpec | undefined): SegmentationSpec {
+  if (spec === undefined) return resolveSlicOptions({});
+  if (spec instanceof tf.Tensor || Array.isArray(spec)) return spec;
+  if (typeof spec === 'object' && spec !== null) return resolveSlicOptions(spec as SlicOptions);
+  throw new InvalidOptionError('segmentation', `got ${String(spec)}; allowed: SLIC options { algorithm: 'slic', nSegments, compactness, ... } or a label map (a (H, W) tensor or H rows of W integer labels)`);
+}
+
+/** The superpixels of one image (1, H, W, C): SLIC on it, or the label map checked against its size. */
+export async function segmentImage(spec: SegmentationSpec, image: tf.Tensor4D): Promise<Segmentation> {
+  const [, height, width] = image.shape;
+  if (spec instanceof tf.Tensor || Array.isArray(spec)) return labelMapSegmentation(spec as LabelMap, height, width);
+  return slic(image, spec as SlicOptions);
+}
