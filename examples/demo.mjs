@@ -1,0 +1,121 @@
+// `npm run demo`: explains the bundled example images with several XAI
+// methods through tfxai's decoder pipeline, writes each method's heatmap
+// overlays, and puts them side by side in one contact sheet per image
+// (original | method 1 | method 2 | ...), with the structure that decides the
+// class outlined on the original, so a person can see whether each heatmap
+// sits on it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { loadModelFromFile, xaiDecoder } from '@tfxai/node';
+import { defaultRegistry } from 'tfxai';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXAMPLE = path.join(ROOT, 'examples/synthetic-shapes');
+const IMAGES = path.join(EXAMPLE, 'images');
+const MODEL = path.join(EXAMPLE, 'model/model.json');
+const OUT = path.join(ROOT, 'demo-output');
+
+// The methods to show, in this order; those not registered (yet) are skipped.
+// Options suit 64x64 images whose pixels the model sees in [0, 1]: perturbation
+// methods fill with the image's mean colour, since AUCMEDI's fills (127.5 grey,
+// 0 for LIME) are far outside what this model was trained on.
+const CANDIDATES = [
+  { name: 'integrated-gradients', label: 'Integrated Gradients', options: { numSteps: 32 } },
+  { name: 'saliency', label: 'Saliency', options: {} },
+  { name: 'guided-backprop', label: 'Guided Backprop', options: {} },
+  { name: 'gradcam', label: 'Grad-CAM', options: {} },
+  { name: 'gradcam++', label: 'Grad-CAM++', options: {} },
+  { name: 'scorecam', label: 'Score-CAM', options: {} },
+  { name: 'occlusion', label: 'Occlusion (8 px)', options: { patchSize: 8, stride: 4, fill: 'mean' } },
+  { name: 'lime-pro', label: 'LIME Pro (5 superpixels)', options: { fill: 'mean' } },
+];
+// Heavier than AUCMEDI's 0.25 so the colours read well at a glance.
+const ALPHA = 0.5;
+const TILE = 192;
+const GAP = 12;
+const LABEL = 26;
+const TITLE = 30;
+
+const escapeXml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** One contact sheet: a title, then the tiles in a row, each with its label underneath. */
+async function contactSheet(title, tiles, file) {
+  const width = GAP + tiles.length * (TILE + GAP);
+  const height = TITLE + TILE + LABEL + GAP;
+  const labels = tiles
+    .map((tile, i) => `<text x="${GAP + i * (TILE + GAP) + TILE / 2}" y="${TITLE + TILE + 19}" text-anchor="middle">${escapeXml(tile.label)}</text>`)
+    .join('');
+  const text = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="14" fill="#222">` +
+      `<text x="${GAP}" y="21" font-size="16" font-weight="bold">${escapeXml(title)}</text>${labels}</svg>`,
+  );
+  const layers = [{ input: text, left: 0, top: 0 }];
+  tiles.forEach((tile, i) => layers.push({ input: tile.image, left: GAP + i * (TILE + GAP), top: TITLE }));
+  await sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(layers).png().toFile(file);
+}
+
+/** An image scaled up without smoothing (64 px is tiny on screen), with an optional box outline. */
+async function tile(file, box) {
+  let image = sharp(file).resize(TILE, TILE, { kernel: 'nearest' });
+  if (box) {
+    const scale = TILE / 64;
+    const outline = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${TILE}" height="${TILE}"><rect x="${box.x * scale - 2}" y="${box.y * scale - 2}" ` +
+        `width="${box.width * scale + 4}" height="${box.height * scale + 4}" fill="none" stroke="#00ff66" stroke-width="2" stroke-dasharray="6 4"/></svg>`,
+    );
+    image = sharp(await image.png().toBuffer()).composite([{ input: outline }]);
+  }
+  return image.png().toBuffer();
+}
+
+const registry = defaultRegistry();
+const methods = CANDIDATES.filter((m) => registry.has(m.name));
+const skipped = CANDIDATES.filter((m) => !registry.has(m.name)).map((m) => m.name);
+const boxes = JSON.parse(await fs.readFile(path.join(IMAGES, 'boxes.json'), 'utf8'));
+const { classNames } = JSON.parse(await fs.readFile(path.join(EXAMPLE, 'model/metrics.json'), 'utf8'));
+
+await fs.rm(OUT, { recursive: true, force: true });
+const { model } = await loadModelFromFile(MODEL);
+console.log(`tfxai demo: ${Object.keys(boxes).length} example images, methods: ${methods.map((m) => m.name).join(', ')}` + (skipped.length ? ` (not registered, skipped: ${skipped.join(', ')})` : ''));
+
+const results = {};
+for (const method of methods) {
+  const result = await xaiDecoder({
+    inputs: IMAGES,
+    model,
+    method: method.name,
+    methodOptions: method.options,
+    standardize: 'rescale', // the example model was trained on pixels / 255
+    outDir: path.join(OUT, method.name),
+    alpha: ALPHA,
+  });
+  results[method.name] = result;
+  console.log(`  ${method.label.padEnd(26)} ${result.done} overlays in ${result.seconds.toFixed(1)} s${result.failed ? `, ${result.failed} FAILED` : ''}`);
+}
+model.dispose();
+
+const sheets = path.join(OUT, 'sheets');
+await fs.mkdir(sheets, { recursive: true });
+const sheetFiles = [];
+for (const [name, truth] of Object.entries(boxes)) {
+  const stem = name.replace(/\.png$/, '');
+  const predicted = results[methods[0].name].samples.find((s) => s.sample === name)?.classes[0];
+  const tiles = [{ label: `original (${truth.className})`, image: await tile(path.join(IMAGES, name), truth.box) }];
+  for (const method of methods) tiles.push({ label: method.label, image: await tile(path.join(OUT, method.name, `${stem}.png`)) });
+  const file = path.join(sheets, `${stem}.png`);
+  await contactSheet(`${name}: true class ${truth.className}, model predicts ${classNames[predicted] ?? '?'}; heatmaps explain the predicted class (red = high)`, tiles, file);
+  sheetFiles.push(file);
+}
+// All sheets stacked: one picture to look at.
+const sizes = await Promise.all(sheetFiles.map((f) => sharp(f).metadata()));
+const overview = path.join(OUT, 'overview.png');
+await sharp({ create: { width: Math.max(...sizes.map((s) => s.width)), height: sizes.reduce((h, s) => h + s.height, 0), channels: 3, background: '#ffffff' } })
+  .composite(sheetFiles.map((input, i) => ({ input, left: 0, top: sizes.slice(0, i).reduce((h, s) => h + s.height, 0) })))
+  .png()
+  .toFile(overview);
+
+console.log(`\nOverlays (alpha ${ALPHA}, jet): ${OUT}/<method>/<image>.png`);
+console.log(`Contact sheets, one per image: ${sheets}/`);
+console.log(`Everything on one page: ${overview}`);

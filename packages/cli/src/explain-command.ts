@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BACKEND_PREFERENCE, initBackend, type BackendName } from '@tfxai/core';
+import { xaiDecoder, type ColormapName, type DecoderResult, type StandardizeMode, type XaiDecoderOptions } from '@tfxai/node';
+import { defaultRegistry } from 'tfxai';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './errors.js';
+import { EXPLAIN_HELP } from './help-text.js';
+import { parseMethodOptions } from './method-options.js';
+import { numberFlag, parseFlags } from './parse-flags.js';
+import { loadPlugin } from './plugin-loader.js';
+import { ProgressReporter, formatDuration } from './progress-reporter.js';
+
+/** Every flag `tfxai explain` accepts (util.parseArgs config). */
+export const EXPLAIN_FLAGS = {
+  model: { type: 'string', short: 'm' },
+  method: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'method-option': { type: 'string', short: 'O', multiple: true },
+  layer: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
+  class: { type: 'string', multiple: true },
+  'all-classes': { type: 'boolean' },
+  preds: { type: 'string' },
+  standardize: { type: 'string' },
+  'input-size': { type: 'string' },
+  channels: { type: 'string' },
+  alpha: { type: 'string' },
+  colormap: { type: 'string' },
+  'save-maps': { type: 'boolean' },
+  resume: { type: 'boolean' },
+  glob: { type: 'string' },
+  'batch-size': { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseInputSize(value: string | undefined): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*[x,]\s*(\d+)$/i.exec(value.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new UsageError(`--input-size ${value}: allowed HxW, e.g. 224x224`, 'explain');
+  return [Number(match[1]), Number(match[2])];
+}
+
+async function readPreds(file: string | undefined, cwd: string): Promise<number[][] | undefined> {
+  if (file === undefined) return undefined;
+  let rows: unknown;
+  try {
+    rows = JSON.parse(await readFile(path.resolve(cwd, file), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--preds ${file}: cannot read it as JSON (${(error as Error).message})`, 'explain');
+  }
+  if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row) && row.every((v) => typeof v === 'number'))) {
+    throw new UsageError(`--preds ${file}: expected a JSON array of rows of numbers (N x classes)`, 'explain');
+  }
+  return rows as number[][];
+}
+
+/** The result as JSON: errors as {name, code, message}. */
+function resultJson(result: DecoderResult, outDir: string): unknown {
+  return {
+    ...result,
+    outDir,
+    samples: result.samples.map(({ error, image: _image, maps: _maps, ...rest }) => ({
+      ...rest,
+      ...(error ? { error: { name: error.name, code: error.code, message: error.message } } : {}),
+    })),
+  };
+}
+
+/** `tfxai explain`. Returns the exit code: 0 all done, 1 some images failed, 130 interrupted. */
+export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags('explain', args, EXPLAIN_FLAGS);
+  if (values.help) {
+    io.stdout.write(EXPLAIN_HELP);
+    return 0;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  for (const required of ['model', 'method', 'out'] as const) {
+    if (!values[required]) throw new UsageError(`--${required} is required (see 'tfxai explain --help')`, 'explain');
+  }
+  if (positionals.length === 0) throw new UsageError(`no inputs: give image files or folders after the options (see 'tfxai explain --help')`, 'explain');
+  const classes = values.class?.map((c) => numberFlag('explain', 'class', c, (n) => Number.isInteger(n) && n >= 0, 'a class index 0, 1, ...')!);
+  const outDir = path.resolve(cwd, values.out!);
+  const registry = defaultRegistry();
+  for (const plugin of values.plugin ?? []) await loadPlugin(plugin, registry, cwd);
+  if (values.backend !== undefined) {
+    if (!BACKEND_PREFERENCE.includes(values.backend as BackendName)) {
+      throw new UsageError(`--backend ${values.backend}: allowed ${BACKEND_PREFERENCE.join(', ')}`, 'explain');
+    }
+    await initBackend({ backend: values.backend as BackendName });
+  }
+
+  const options: XaiDecoderOptions = {
+    inputs: positionals.map((input) => path.resolve(cwd, input)),
+    model: path.resolve(cwd, values.model!),
+    method: values.method!,
+    registry,
+    methodOptions: values['method-option'] ? parseMethodOptions(values['method-option']) : undefined,
+    layerName: values.layer,
+    classes,
+    allClasses: values['all-classes'],
+    preds: await readPreds(values.preds, cwd),
+    standardize: values.standardize as StandardizeMode | undefined,
+    inputSize: parseInputSize(values['input-size']),
+    channels: numberFlag('explain', 'channels', values.channels, (n) => n === 1 || n === 3, '1 or 3') as 1 | 3 | undefined,
+    alpha: numberFlag('explain', 'alpha', values.alpha, (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
+    colormap: values.colormap as ColormapName | undefined,
+    saveMaps: values['save-maps'],
+    resume: values.resume,
+    glob: values.glob,
+    batchSize: numberFlag('explain', 'batch-size', values['batch-size'], (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    outDir,
+    signal: io.signal,
+  };
+  const reporter = values.quiet ? undefined : new ProgressReporter(io.stderr);
+  options.onProgress = (progress) => {
+    if (progress.status === 'failed' && progress.error) reporter?.message(`failed: ${progress.sample}: ${progress.error.message}`);
+    reporter?.update(progress);
+  };
+  const result = await xaiDecoder(options);
+  reporter?.finish();
+  if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, outDir), null, 2)}\n`);
+  if (!values.quiet) {
+    const notReached = result.total - result.samples.length;
+    io.stderr.write(
+      `${result.aborted ? 'interrupted' : 'finished'}: ${result.done} done, ${result.skipped} skipped, ${result.failed} failed` +
+        `${notReached ? `, ${notReached} not reached` : ''} of ${result.total} images in ${formatDuration(result.seconds)} (${result.seconds.toFixed(1)} s); output: ${outDir}\n`,
+    );
+  }
+  if (result.aborted) return 130;
+  return result.failed > 0 ? 1 : 0;
+}

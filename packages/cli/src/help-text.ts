@@ -1,0 +1,101 @@
+// Plain text without imports: `tfxai --help` must not load TensorFlow.js. A test checks it lists every mode and colormap.
+
+/** `tfxai --help`. */
+export const MAIN_HELP = `tfxai: explainable-AI heatmaps for TensorFlow.js image classifiers
+
+Usage:
+  tfxai explain --model <model.json> --method <name> --out <folder> <inputs...>
+  tfxai methods [--plugin <module>]... [--json]
+  tfxai help [command]
+  tfxai --version
+
+Commands:
+  explain   Compute a heatmap per image (files or folders) and write overlays
+  methods   List the XAI methods: names, aliases, one-line descriptions
+  help      Show the help of a command
+
+Run 'tfxai <command> --help' for a command's options.
+
+Exit codes: 0 success; 1 some images failed (the rest were done);
+2 bad usage or a fatal error (model, output folder, method, plugin);
+130 interrupted (Ctrl-C).
+
+Environment: TFXAI_BACKEND=tensorflow|wasm|cpu forces a TensorFlow.js backend.
+`;
+
+/** `tfxai explain --help`. */
+export const EXPLAIN_HELP = `Usage: tfxai explain --model <model.json> --method <name> --out <folder> [options] <inputs...>
+
+Explains every input image with one XAI method and writes a heatmap overlay
+per image (AUCMEDI's xai_decoder, batch-wise). <inputs> are image files or
+folders (walked recursively; PNG, JPEG, TIFF, WebP; 8 or 16 bits; grayscale
+or RGB). A bad image is reported and the run goes on.
+
+Required:
+  -m, --model <path>          TensorFlow.js model.json (layers or graph model, detected)
+      --method <name>         Method name or alias (see 'tfxai methods'), e.g. ig, gradcam
+  -o, --out <folder>          Output folder (created if missing)
+
+Method:
+  -O, --method-option <k=v>   Option passed to the method factory; repeatable.
+                              Values are JSON when they parse (numSteps=64, flag=true,
+                              baseline=[0,0.5]), else strings (rule=gauss-legendre)
+      --layer <name>          Layer to explain (layer-based methods such as Grad-CAM)
+      --plugin <module>       Load a method plugin (path or package name); repeatable
+
+Classes (default: the model's own predicted class, files <name>.png):
+      --class <c>             Explain class c for every image; repeatable
+                              (files <name>.class_<c>.png)
+      --all-classes           Explain every class (files <name>.class_<c>.png)
+      --preds <file.json>     JSON array of per-image class scores (N x classes), in
+                              input order; each image's argmax is explained
+
+Preprocessing:
+      --standardize <mode>    none | rescale | minmax | z-score | grayscale | tf | caffe | torch
+                              (default: none)
+                              rescale = x/255; minmax, z-score, grayscale as AUCMEDI;
+                              tf, caffe, torch as Keras' preprocess_input
+      --input-size <HxW>      Model input size (default: the size the model declares)
+      --channels <1|3>        Model input channels (default: the model's)
+
+Output:
+      --alpha <a>             Heatmap weight in the overlay, 0..1 (default: 0.25)
+      --colormap <name>       jet | viridis | turbo | gray (default: jet)
+      --save-maps             Also write each raw map as float32 .npy (NumPy)
+      --resume                Skip images whose output files all exist already
+
+Run:
+      --glob <pattern>        Files to take from input folders, relative to the folder
+                              (default: **/*.{png,jpg,jpeg,tif,tiff,webp}, any case)
+      --batch-size <n>        Images decoded and predicted together (default: 8)
+      --backend <name>        tensorflow | wasm | cpu (default: the fastest that loads)
+      --json                  Print the results as JSON on stdout
+  -q, --quiet                 No progress output
+  -h, --help                  This help
+
+Output names follow AUCMEDI: a sample's path relative to its input folder,
+with separators turned into '.', e.g. images/sub/x.png -> <out>/sub.x.png.
+Names can never leave the output folder. Files are written atomically.
+
+Example:
+  tfxai explain --model model/model.json --method ig -O numSteps=64 \\
+    --standardize rescale --out heatmaps/ images/
+`;
+
+/** `tfxai methods --help`. */
+export const METHODS_HELP = `Usage: tfxai methods [--plugin <module>]... [--json]
+
+Lists the registered XAI methods: canonical name, aliases (AUCMEDI's keys among
+them) and a one-line description. Lookup forgives case, '-' and '_'.
+
+Options:
+      --plugin <module>   Load a method plugin first (path or package name); repeatable
+      --json              Print a JSON array of {name, aliases, description}
+  -h, --help              This help
+`;
+
+/** `tfxai help --help`. */
+export const HELP_HELP = `Usage: tfxai help [explain|methods]
+
+Shows the help of a command, or the overview without one.
+`;

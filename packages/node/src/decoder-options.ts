@@ -1,0 +1,118 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelLike, TfxaiError, XaiMethod, XaiRegistry } from '@tfxai/core';
+import type { ColormapName } from './colormaps.js';
+import type { DecoderInput } from './input-collection.js';
+import type { PreprocessFunction, StandardizeMode } from './preprocessing.js';
+import type { RasterImage } from './raster-image.js';
+
+/** Options of {@link xaiDecoder}. Only `inputs`, `model` and `method` are required. */
+export interface XaiDecoderOptions {
+  /** Image files, folders (walked recursively, filtered by `glob`), tensors (H, W, C) or (N, H, W, C) on the 0..255 scale, or a list of these. */
+  inputs: DecoderInput;
+  /** A path to a TensorFlow.js model.json (layers or graph model, detected), or a loaded model / function / adapter. */
+  model: string | ModelLike;
+  /** A method name looked up in `registry` (AUCMEDI's keys work: 'ig', 'gradcam', ...), or a ready method instance. */
+  method: string | XaiMethod;
+  /** Where `method` names are looked up. Default: the default registry of 'tfxai' (every official method, plus plugins loaded into it). */
+  registry?: XaiRegistry;
+  /** Options passed to the method's factory, e.g. `{ numSteps: 100 }`. Default: none (the method's defaults). Not allowed with a method instance. */
+  methodOptions?: Record<string, unknown>;
+  /** The layer to explain, for layer-based methods (passed to the factory as `layerName`). Default: the method chooses. */
+  layerName?: string;
+  /** Predictions (N, classes), one row per input image in order: one map per image for its argmax class. Default: none. */
+  preds?: readonly (readonly number[])[] | tf.Tensor2D;
+  /** Explain these classes for every image (one map per class, files `x.class_<c>.png`). Default: none. */
+  classes?: readonly number[];
+  /** Explain every class (one map per class, files `x.class_<c>.png`), as AUCMEDI does without preds. Default: false. */
+  allClasses?: boolean;
+  /** Intensity standardisation before the model (see {@link StandardizeMode}) or a function. Default: 'none'. */
+  standardize?: StandardizeMode | PreprocessFunction;
+  /** The model's input size [height, width]. Default: the size the model declares; a model that declares none gets each image at its own size. */
+  inputSize?: readonly [number, number];
+  /** The model's channel count, 1 or 3. Default: the model's declared channels, else the image's own. */
+  channels?: 1 | 3;
+  /** Images decoded and predicted together. Default: 8. */
+  batchSize?: number;
+  /** Which files of an input folder to take (a glob on the path relative to the folder). Default: every PNG, JPEG, TIFF and WebP file. */
+  glob?: string;
+  /** Sample names of tensor inputs, in order. Default: 'tensor-0', 'tensor-1', ... */
+  names?: readonly string[];
+  /** Output folder (created if missing). Default: none: images and maps are returned instead of written. */
+  outDir?: string;
+  /** Heatmap weight in the overlay, 0 to 1. Default: 0.25 (AUCMEDI's). */
+  alpha?: number;
+  /** Overlay colormap. Default: 'jet' (AUCMEDI's). */
+  colormap?: ColormapName;
+  /** Also write each raw map (float32, original image size, values in [0, 1]) as a NumPy `.npy` file beside its overlay. Default: false. */
+  saveMaps?: boolean;
+  /** Skip images whose output files all exist already (an earlier, interrupted run wrote them). Default: false. */
+  resume?: boolean;
+  /** Min-max epsilon passed to `computeHeatmap`. Default: 1e-8. */
+  eps?: number;
+  /** Called after every image with the run's progress. Default: none. */
+  onProgress?: (progress: DecoderProgress) => void;
+  /** Stops the run between batches when aborted (`aborted: true` in the result; images not reached are not listed). Default: none. */
+  signal?: AbortSignal;
+}
+
+/** Progress of a decoder run, reported after each image. */
+export interface DecoderProgress {
+  /** Images finished so far (done + skipped + failed). */
+  completed: number;
+  /** Images in the run. */
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Images computed per second so far (skipped ones not counted). */
+  rate: number;
+  /** Estimated seconds left at that rate; undefined before the first image is computed. */
+  etaSeconds: number | undefined;
+  /** The sample just finished. */
+  sample: string;
+  /** What happened to it. */
+  status: SampleResult['status'];
+  /** Why it failed, when it did. */
+  error?: TfxaiError;
+}
+
+/** One class's map of one image, at the image's original size. */
+export interface ClassMap {
+  classIndex: number;
+  /** height * width values in [0, 1], row-major. */
+  map: Float32Array;
+}
+
+/** What happened to one input image. */
+export interface SampleResult {
+  /** The sample name (path relative to its input folder, a file's base name, or a tensor's name). */
+  sample: string;
+  /** The file it came from, or 'tensor' for tensor inputs. */
+  source: string;
+  /** 'done': computed (and written); 'skipped': outputs already present (resume); 'failed': see `error`. */
+  status: 'done' | 'skipped' | 'failed';
+  /** The classes explained (empty when it failed before the classes were known). */
+  classes: number[];
+  /** Files written (or found, when skipped), absolute paths. */
+  files: string[];
+  /** Why it failed. */
+  error?: TfxaiError;
+  /** Without `outDir`: the original image. */
+  image?: RasterImage;
+  /** Without `outDir`: one map per explained class, at the original size. */
+  maps?: ClassMap[];
+}
+
+/** What {@link xaiDecoder} returns. */
+export interface DecoderResult {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Wall time of the run in seconds. */
+  seconds: number;
+  /** True when `signal` stopped the run early. */
+  aborted: boolean;
+  /** One entry per input image reached, in input order. */
+  samples: SampleResult[];
+}

@@ -1,0 +1,277 @@
+import { access } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { ClassIndexError, InvalidInputError, InvalidOptionError, TfxaiError, resizeMap, type ModelAdapter, type XaiMethod } from '@tfxai/core';
+import { writeFileAtomic } from './atomic-write.js';
+import type { ClassMap, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
+import { ImageReadError } from './errors.js';
+import { IMAGE_EXTENSIONS, encodePng, readImage } from './image-io.js';
+import type { InputItem } from './input-collection.js';
+import { encodeNpy } from './npy.js';
+import { StemAllocator, insideFolder, outputFileName } from './output-naming.js';
+import { overlayHeatmap } from './overlay.js';
+import { preprocessImage, type ModelInputSpec, type checkStandardize } from './preprocessing.js';
+import type { RasterImage } from './raster-image.js';
+
+/** An input with its output stem, after decoding (or the reason it could not be). */
+interface LoadedItem {
+  item: InputItem;
+  /** Position in the run, for `preds` rows. */
+  position: number;
+  stem: string;
+  image?: RasterImage;
+  skipped?: string[];
+  /** True when resume already looked for this sample's outputs. */
+  checked?: boolean;
+  error?: TfxaiError;
+}
+
+/** Errors that concern one image: reported in its result while the run goes on. Anything else stops the run. */
+function isPerImageError(error: unknown): error is TfxaiError {
+  return error instanceof ImageReadError || error instanceof InvalidInputError || (error instanceof TfxaiError && error.code === 'OUTPUT_WRITE_FAILED');
+}
+
+function argmax(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function tensorToRaster(item: Extract<InputItem, { kind: 'tensor' }>): RasterImage {
+  const image = tf.tidy(() => (item.index < 0 ? item.tensor : (item.tensor as tf.Tensor4D).slice([item.index], [1]).squeeze([0])).toFloat());
+  try {
+    const [height, width, channels] = image.shape as [number, number, number];
+    if (channels !== 1 && channels !== 3) {
+      throw new InvalidInputError(`tensor input '${item.sample}' has ${channels} channels; allowed are 1 (grayscale) and 3 (RGB)`);
+    }
+    return { width, height, channels, data: image.dataSync() as Float32Array, bitDepth: 8 };
+  } finally {
+    image.dispose();
+  }
+}
+
+async function allExist(files: readonly string[]): Promise<boolean> {
+  for (const file of files) {
+    if (!(await access(file).then(() => true, () => false))) return false;
+  }
+  return true;
+}
+
+/**
+ * One run of {@link xaiDecoder} over its inputs: loads batches (with one batch
+ * of read-ahead), predicts, explains, writes, and counts.
+ */
+export class DecoderRun {
+  readonly #stems = new StemAllocator();
+  #numClasses: number | undefined;
+  readonly #counts = { done: 0, skipped: 0, failed: 0 };
+  /** When images started flowing: the rate leaves out model loading and setup. */
+  #clock = Date.now();
+
+  constructor(
+    private readonly options: XaiDecoderOptions,
+    private readonly adapter: ModelAdapter,
+    private readonly method: XaiMethod,
+    private readonly spec: ModelInputSpec,
+    private readonly standardize: ReturnType<typeof checkStandardize>,
+    private readonly predsRows: number[][] | undefined,
+    declaredClasses: number | undefined,
+    private readonly overlay: { alpha: number; colormap: NonNullable<XaiDecoderOptions['colormap']> },
+    private readonly started: number,
+  ) {
+    this.#numClasses = declaredClasses;
+    if (declaredClasses !== undefined) this.#checkClasses(declaredClasses);
+  }
+
+  async process(items: InputItem[], batchSize: number): Promise<DecoderResult> {
+    const samples: SampleResult[] = [];
+    this.#clock = Date.now();
+    const stems = items.map((item) => this.#stems.allocate(item.sample, IMAGE_EXTENSIONS));
+    const load = (start: number) => Promise.all(items.slice(start, start + batchSize).map((item, i) => this.#load(item, start + i, stems[start + i]!)));
+    let aborted = false;
+    const prefetch = (start: number) => {
+      const promise = load(start);
+      // Awaited in the next round; until then a failure must not count as unhandled.
+      promise.catch(() => {});
+      return promise;
+    };
+    let next: Promise<LoadedItem[]> | undefined = items.length > 0 ? prefetch(0) : undefined;
+    for (let start = 0; next; start += batchSize) {
+      const batch: LoadedItem[] = await next;
+      // Decode the next batch while this one is explained.
+      next = start + batchSize < items.length ? prefetch(start + batchSize) : undefined;
+      if (this.options.signal?.aborted) {
+        aborted = true;
+        await next;
+        break;
+      }
+      for (const result of await this.#explainBatch(batch)) {
+        samples.push(result);
+        this.#counts[result.status]++;
+        this.#report(samples.length, items.length, result);
+      }
+    }
+    return { total: items.length, ...this.#counts, seconds: (Date.now() - this.started) / 1000, aborted, samples };
+  }
+
+  /** Output files of a sample for the given classes (undefined: the one argmax map). */
+  #outputFiles(stem: string, classes: readonly number[] | undefined): string[] {
+    const outDir = this.options.outDir!;
+    const perClass = classes ?? [undefined];
+    const extensions = this.options.saveMaps ? ['png', 'npy'] : ['png'];
+    return perClass.flatMap((c) => extensions.map((ext) => insideFolder(outDir, outputFileName(stem, ext, c))));
+  }
+
+  /** The classes of a sample when they are known without predicting (undefined: argmax, one unsuffixed map). */
+  #fixedClasses(): number[] | undefined | 'unknown' {
+    if (this.options.classes) return [...this.options.classes];
+    if (this.options.allClasses) return this.#numClasses === undefined ? 'unknown' : Array.from({ length: this.#numClasses }, (_, c) => c);
+    return undefined;
+  }
+
+  async #load(item: InputItem, position: number, stem: string): Promise<LoadedItem> {
+    try {
+      if (this.options.resume) {
+        const classes = this.#fixedClasses();
+        if (classes !== 'unknown') {
+          const files = this.#outputFiles(stem, classes);
+          if (await allExist(files)) return { item, position, stem, skipped: files };
+        }
+      }
+      const image = item.kind === 'file' ? await readImage(item.path) : tensorToRaster(item);
+      return { item, position, stem, image, checked: this.options.resume === true && this.#fixedClasses() !== 'unknown' };
+    } catch (error) {
+      if (isPerImageError(error)) return { item, position, stem, error };
+      throw error;
+    }
+  }
+
+  #checkClasses(numClasses: number): void {
+    for (const c of this.options.classes ?? []) if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new ClassIndexError(c, numClasses);
+    for (const row of this.predsRows ?? []) {
+      if (row.length !== numClasses) throw new InvalidOptionError('preds', `a row has ${row.length} scores; the model has ${numClasses} classes`);
+    }
+  }
+
+  async #explainBatch(batch: LoadedItem[]): Promise<SampleResult[]> {
+    const results = new Map<LoadedItem, SampleResult>();
+    const source = (item: InputItem) => (item.kind === 'file' ? item.path : 'tensor');
+    for (const loaded of batch) {
+      const base = { sample: loaded.item.sample, source: source(loaded.item), classes: [] as number[] };
+      if (loaded.skipped) results.set(loaded, { ...base, status: 'skipped', classes: this.#fixedClasses() as number[] ?? [], files: loaded.skipped });
+      else if (loaded.error) results.set(loaded, { ...base, status: 'failed', files: [], error: loaded.error });
+    }
+    const pending = batch.filter((loaded) => !results.has(loaded));
+    const inputs: tf.Tensor3D[] = [];
+    try {
+      for (const loaded of pending) inputs.push(this.#toModelInput(loaded.image!));
+    } catch (error) {
+      tf.dispose(inputs);
+      throw error;
+    }
+    // Consecutive images of one input size go through the model together.
+    for (let i = 0; i < pending.length; ) {
+      const first = inputs[i]!.shape.join();
+      let end = i + 1;
+      while (end < pending.length && inputs[end]!.shape.join() === first) end++;
+      const members = pending.slice(i, end);
+      const stacked = tf.stack(inputs.slice(i, end)) as tf.Tensor4D;
+      tf.dispose(inputs.slice(i, end));
+      try {
+        const predicted = await this.#predictIfNeeded(stacked);
+        for (let j = 0; j < members.length; j++) {
+          const loaded = members[j]!;
+          results.set(loaded, await this.#explainOne(loaded, stacked, j, predicted?.[j]));
+        }
+      } catch (error) {
+        tf.dispose(inputs.slice(end));
+        throw error;
+      } finally {
+        stacked.dispose();
+      }
+      i = end;
+    }
+    return batch.map((loaded) => results.get(loaded)!);
+  }
+
+  #toModelInput(image: RasterImage): tf.Tensor3D {
+    return tf.tidy(() => preprocessImage(tf.tensor3d(image.data, [image.height, image.width, image.channels]), this.spec, this.standardize));
+  }
+
+  /** Scores of the batch when the classes depend on them (argmax) or the class count is not yet known. */
+  async #predictIfNeeded(batch: tf.Tensor4D): Promise<number[][] | undefined> {
+    const needed = (!this.predsRows && !this.options.classes && !this.options.allClasses) || this.#numClasses === undefined;
+    if (!needed) return undefined;
+    const scores = tf.tidy(() => this.adapter.predict(batch));
+    try {
+      if (this.#numClasses === undefined) {
+        this.#numClasses = scores.shape[1];
+        this.#checkClasses(this.#numClasses);
+      }
+      return (await scores.array()) as number[][];
+    } finally {
+      scores.dispose();
+    }
+  }
+
+  async #explainOne(loaded: LoadedItem, batch: tf.Tensor4D, row: number, scores: number[] | undefined): Promise<SampleResult> {
+    const image = loaded.image!;
+    const fixed = this.#fixedClasses();
+    const classes = fixed === undefined ? [this.predsRows ? argmax(this.predsRows[loaded.position]!) : argmax(scores!)] : (fixed as number[]);
+    const suffixed = fixed !== undefined;
+    const base = { sample: loaded.item.sample, source: loaded.item.kind === 'file' ? loaded.item.path : 'tensor', classes };
+    try {
+      if (this.options.resume && !loaded.checked) {
+        // The class count became known only now: check for finished outputs before computing.
+        const files = this.#outputFiles(loaded.stem, suffixed ? classes : undefined);
+        if (await allExist(files)) return { ...base, status: 'skipped', files };
+      }
+      const maps: ClassMap[] = [];
+      const single = batch.slice([row], [1]);
+      try {
+        for (const classIndex of classes) {
+          const heatmap = await this.method.computeHeatmap(single, classIndex, this.options.eps ?? 1e-8);
+          const resized = tf.tidy(() => resizeMap(heatmap, [image.height, image.width]));
+          heatmap.dispose();
+          maps.push({ classIndex, map: (await resized.data()) as Float32Array });
+          resized.dispose();
+        }
+      } finally {
+        single.dispose();
+      }
+      if (!this.options.outDir) return { ...base, status: 'done', files: [], image, maps };
+      const files: string[] = [];
+      for (const { classIndex, map } of maps) {
+        const stemClass = suffixed ? classIndex : undefined;
+        const pixels = overlayHeatmap(image, map, this.overlay);
+        files.push(await this.#write(outputFileName(loaded.stem, 'png', stemClass), await encodePng(pixels, image.width, image.height, 3)));
+        if (this.options.saveMaps) {
+          files.push(await this.#write(outputFileName(loaded.stem, 'npy', stemClass), encodeNpy(map, [image.height, image.width])));
+        }
+      }
+      return { ...base, status: 'done', files };
+    } catch (error) {
+      if (isPerImageError(error)) return { ...base, status: 'failed', files: [], error };
+      throw error;
+    }
+  }
+
+  async #write(fileName: string, data: Uint8Array): Promise<string> {
+    const target = insideFolder(this.options.outDir!, fileName);
+    try {
+      await writeFileAtomic(target, data);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
+    }
+    return target;
+  }
+
+  #report(completed: number, total: number, result: SampleResult): void {
+    if (!this.options.onProgress) return;
+    const seconds = (Date.now() - this.#clock) / 1000;
+    const computed = this.#counts.done + this.#counts.failed;
+    const rate = seconds > 0 ? computed / seconds : 0;
+    const etaSeconds = rate > 0 ? (total - completed) / rate : undefined;
+    this.options.onProgress({ completed, total, ...this.#counts, rate, etaSeconds, sample: result.sample, status: result.status, error: result.error });
+  }
+}

@@ -1,0 +1,54 @@
+import { TfxaiError } from '@tfxai/core';
+
+/**
+ * An image file could not be used: it is corrupt or truncated
+ * (`reason: 'corrupt'`), a format or bit depth tfxai does not read
+ * (`reason: 'unsupported'`), or the file itself cannot be read
+ * (`reason: 'unreadable'`). The decoder reports it per file and goes on.
+ */
+export class ImageReadError extends TfxaiError {
+  constructor(
+    /** The file that failed. */
+    readonly file: string,
+    /** Why: the content is damaged, it is not a supported image, or the file cannot be read. */
+    readonly reason: 'corrupt' | 'unsupported' | 'unreadable',
+    detail: string,
+  ) {
+    super(
+      { corrupt: 'IMAGE_CORRUPT', unsupported: 'IMAGE_UNSUPPORTED', unreadable: 'IMAGE_UNREADABLE' }[reason],
+      `cannot read image '${file}': ${detail}` +
+        (reason === 'unsupported' ? '; supported are PNG, JPEG, TIFF and WebP with 8 or 16 bits per channel' : ''),
+    );
+  }
+}
+
+/** An input file or folder given to the decoder does not exist or cannot be listed. */
+export class InputNotFoundError extends TfxaiError {
+  constructor(readonly input: string, detail: string) {
+    super('INPUT_NOT_FOUND', `input '${input}' ${detail}; give image files, folders of images, or tensors`);
+  }
+}
+
+/** The output folder cannot be created or written to. Raised before any image is processed. */
+export class OutputNotWritableError extends TfxaiError {
+  constructor(readonly folder: string, detail: string) {
+    super('OUTPUT_NOT_WRITABLE', `cannot write to the output folder '${folder}': ${detail}; choose a folder you may create and write files in`);
+  }
+}
+
+/** A model file is missing, unreadable, or not a TensorFlow.js layers or graph model. */
+export class ModelLoadError extends TfxaiError {
+  constructor(
+    /** The model.json path. */
+    readonly modelPath: string,
+    /** 'not-found': no such file; 'unreadable': I/O error or broken JSON/weights; 'invalid': not a TF.js model. */
+    readonly reason: 'not-found' | 'unreadable' | 'invalid',
+    detail: string,
+  ) {
+    super(
+      reason === 'not-found' ? 'MODEL_NOT_FOUND' : reason === 'unreadable' ? 'MODEL_UNREADABLE' : 'MODEL_INVALID',
+      `cannot load the model '${modelPath}': ${detail}; expected a TensorFlow.js model.json ` +
+        `(layers-model or graph-model) with its weight files beside it`,
+    );
+  }
+}
