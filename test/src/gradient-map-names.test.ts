@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { decoder, defaultRegistry } from 'tfxai';
 import { expectNoLeak, forEachBackend } from '@tfxai/test-utils';
+import { tinyCnn } from './tiny-cnn.js';
 
 /** Canonical name -> every name AUCMEDI users (and tfxai's kebab-case) may type. */
 const NAMES: Record<string, string[]> = {
@@ -10,17 +11,6 @@ const NAMES: Record<string, string[]> = {
   'guided-gradcam': ['guided-gradcam', 'GuidedGradCAM', 'ggc'],
   'gradient-shap': ['gradient-shap', 'GradientShap', 'GradientSHAP'],
 };
-
-/** A tiny seeded conv net (Guided Grad-CAM needs a 4-D layer): conv relu, flatten, dense softmax. */
-function tinyCnn(): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [6, 6, 3], filters: 3, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-}
 
 describe('gradient maps through the tfxai umbrella', () => {
   // Inside forEachBackend: building a model before the first backend switch would pin tfjs to cpu.

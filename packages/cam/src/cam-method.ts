@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   InvalidInputError,
   assertFinite,
+  assertSingleImage,
   isLayersModel,
   minMaxNormalize,
   resizeMap,
@@ -58,9 +59,7 @@ export abstract class CamMethod implements XaiMethod {
    * @param eps normalisation epsilon (default 1e-8)
    */
   async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    if (image instanceof tf.Tensor && image.rank === 4 && image.shape[0] > 1) {
-      throw new InvalidInputError(`computeHeatmap takes one image, (1, H, W, C) or (H, W, C); got shape [${image.shape}]. Use attribute() for batches`);
-    }
+    assertSingleImage(image);
     const { maps, inputSize } = await this.#maps(image, classIndex);
     try {
       return tf.tidy(() => {

@@ -1,4 +1,4 @@
-import { InvalidOptionError, type MethodOptions } from '@tfxai/core';
+import { InvalidOptionError, checkBoolean, checkChoice, describeOptionValue, type MethodOptions } from '@tfxai/core';
 import { EXPLAINED_OUTPUTS, type ExplainedOutput } from './explained-output.js';
 
 /** Where a CAM heatmap lives: upsampled to the input image, or at the feature map's own size. */
@@ -40,12 +40,11 @@ export const CAM_DEFAULTS = Object.freeze({
 
 /** Fills in defaults and rejects values outside the allowed ones. */
 export function resolveCamOptions(options: CamOptions = {}): ResolvedCamOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', `must be an object; got ${String(options)}`);
-  const output = options.output ?? CAM_DEFAULTS.output;
-  if (!EXPLAINED_OUTPUTS.includes(output)) throw new InvalidOptionError('output', `got '${String(output)}'; allowed: ${EXPLAINED_OUTPUTS.join(', ')}`);
-  const resolution = options.resolution ?? CAM_DEFAULTS.resolution;
-  if (!CAM_RESOLUTIONS.includes(resolution)) throw new InvalidOptionError('resolution', `got '${String(resolution)}'; allowed: ${CAM_RESOLUTIONS.join(', ')}`);
-  const relu = options.relu ?? CAM_DEFAULTS.relu;
-  if (typeof relu !== 'boolean') throw new InvalidOptionError('relu', `must be true or false; got ${String(relu)}`);
-  return { layerName: options.layerName, output, resolution, relu };
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', `must be an object; got ${describeOptionValue(options)}`);
+  return {
+    layerName: options.layerName,
+    output: checkChoice('output', options.output ?? CAM_DEFAULTS.output, EXPLAINED_OUTPUTS),
+    resolution: checkChoice('resolution', options.resolution ?? CAM_DEFAULTS.resolution, CAM_RESOLUTIONS),
+    relu: checkBoolean('relu', options.relu ?? CAM_DEFAULTS.relu),
+  };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidOptionError, UnsupportedModelError, isLayersModel, type ModelAdapter } from '@tfxai/core';
+import { UnsupportedModelError, checkChoice, isLayersModel, type ModelAdapter } from '@tfxai/core';
 import { withLayerCall, type LayerCall } from './layer-call-patch.js';
 
 /**
@@ -75,10 +75,7 @@ function logitsCall(layer: tf.layers.Layer): LayerCall | undefined {
  *   cannot be reached (graph or function models, other final layers)
  */
 export function explainedOutputAdapter(adapter: ModelAdapter, output: ExplainedOutput = 'probabilities'): ModelAdapter {
-  if (!EXPLAINED_OUTPUTS.includes(output)) {
-    throw new InvalidOptionError('output', `got '${String(output)}'; allowed: ${EXPLAINED_OUTPUTS.join(', ')}`);
-  }
-  if (output === 'probabilities') return adapter;
+  if (checkChoice('output', output, EXPLAINED_OUTPUTS) === 'probabilities') return adapter;
   if (adapter.kind !== 'layers' || !isLayersModel(adapter.model)) {
     throw new UnsupportedModelError(
       `output: 'logits' needs a tf.LayersModel (its final softmax/sigmoid layer is bypassed); a ${adapter.kind} model cannot be opened up. ` +

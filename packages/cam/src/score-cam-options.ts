@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@tfxai/core';
+import { checkChoice, checkInteger } from '@tfxai/core';
 import { resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
 
 /**
@@ -32,9 +32,9 @@ export const SCORE_CAM_DEFAULTS = Object.freeze({ batchSize: 32, weighting: 'sof
 /** Fills in Score-CAM's own defaults and rejects values outside the allowed ones (common options: {@link resolveCamOptions}). */
 export function resolveScoreCamOptions(options: ScoreCamOptions = {}): ResolvedScoreCamOptions & ResolvedCamOptions {
   const common = resolveCamOptions(options);
-  const batchSize = options.batchSize ?? SCORE_CAM_DEFAULTS.batchSize;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidOptionError('batchSize', `must be an integer >= 1; got ${batchSize}`);
-  const weighting = options.weighting ?? SCORE_CAM_DEFAULTS.weighting;
-  if (!SCORE_CAM_WEIGHTINGS.includes(weighting)) throw new InvalidOptionError('weighting', `got '${String(weighting)}'; allowed: ${SCORE_CAM_WEIGHTINGS.join(', ')}`);
-  return { ...common, batchSize, weighting };
+  return {
+    ...common,
+    batchSize: checkInteger('batchSize', options.batchSize ?? SCORE_CAM_DEFAULTS.batchSize),
+    weighting: checkChoice('weighting', options.weighting ?? SCORE_CAM_DEFAULTS.weighting, SCORE_CAM_WEIGHTINGS),
+  };
 }

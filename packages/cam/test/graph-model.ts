@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { FLOAT_ATTR as FLOAT, INT32_ATTR as INT32, base64Text, graphModelFromNodes, type GraphNode, type GraphWeight } from '@tfxai/test-utils';
 
 /**
  * A tf.GraphModel written by hand as a GraphDef (what tfjs-converter emits), so that
@@ -8,22 +9,20 @@ import * as tf from '@tensorflow/tfjs';
  * scores (`mean(x) * [0.25, -0.5]`), which bypasses the 'features' node, so the
  * input must stay fed when 'features' is fed.
  */
-const text = (value: string) => ({ s: Buffer.from(value).toString('base64') });
-const FLOAT = { type: 'DT_FLOAT' };
-const INT32 = { type: 'DT_INT32' };
+const text = (value: string) => ({ s: base64Text(value) });
 
-const WEIGHTS: { name: string; shape: number[]; dtype: 'float32' | 'int32'; values: number[] }[] = [
+const WEIGHTS: GraphWeight[] = [
   { name: 'kernel', shape: [2, 2, 1, 2], dtype: 'float32', values: [1, 0, 0, 0, 0, 0, 0, 1] },
   { name: 'spatial_axes', shape: [2], dtype: 'int32', values: [1, 2] },
   { name: 'all_axes', shape: [3], dtype: 'int32', values: [1, 2, 3] },
   { name: 'dense_kernel', shape: [2, 2], dtype: 'float32', values: [3, -1, -1, 2] },
   { name: 'dense_bias', shape: [2], dtype: 'float32', values: [8, -7] },
   { name: 'skip_kernel', shape: [1, 2], dtype: 'float32', values: [0.25, -0.5] },
+  { name: 'one', shape: [], dtype: 'int32', values: [1] },
 ];
 
-const NODES = [
+const NODES: GraphNode[] = [
   { name: 'x', op: 'Placeholder', attr: { dtype: FLOAT, shape: { shape: { dim: [{ size: '-1' }, { size: '4' }, { size: '4' }, { size: '1' }] } } } },
-  ...WEIGHTS.map((w) => ({ name: w.name, op: 'Const', attr: { dtype: w.dtype === 'int32' ? INT32 : FLOAT, value: { tensor: { dtype: w.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT', tensorShape: { dim: w.shape.map((size) => ({ size: String(size) })) } } } } })),
   {
     name: 'features',
     op: 'Conv2D',
@@ -45,26 +44,10 @@ const NODES = [
  *   a graph with no 4-D node besides its input
  */
 export async function handBuiltGraphModel(variant: 'cnn' | 'no-feature-map' = 'cnn'): Promise<tf.GraphModel> {
-  const weights = [...WEIGHTS, { name: 'one', shape: [] as number[], dtype: 'int32' as const, values: [1] }];
-  let nodes = [...NODES, { name: 'one', op: 'Const', attr: { dtype: INT32, value: { tensor: { dtype: 'DT_INT32', tensorShape: {} } } } }];
+  let nodes = NODES;
   if (variant === 'no-feature-map') {
-    const kept = new Set(['x', 'kernel', 'spatial_axes', 'all_axes', 'dense_kernel', 'dense_bias', 'skip_kernel', 'one', 'skip_mean', 'skip_column', 'skip']);
+    const kept = new Set(['x', 'skip_mean', 'skip_column', 'skip']);
     nodes = [...nodes.filter((n) => kept.has(n.name)), { name: 'probabilities', op: 'Softmax', input: ['skip'], attr: { T: FLOAT } }];
   }
-  const data = new Uint8Array(weights.reduce((bytes, w) => bytes + 4 * w.values.length, 0));
-  let offset = 0;
-  for (const w of weights) {
-    const typed = w.dtype === 'int32' ? new Int32Array(w.values) : new Float32Array(w.values);
-    data.set(new Uint8Array(typed.buffer), offset);
-    offset += typed.byteLength;
-  }
-  return tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: { node: nodes, versions: { producer: 1 } },
-      format: 'graph-model',
-      weightSpecs: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
-      weightData: data.buffer,
-      signature: { inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT' } }, outputs: { probabilities: { name: 'probabilities:0', dtype: 'DT_FLOAT' } } },
-    } as unknown as tf.io.ModelArtifacts),
-  );
+  return graphModelFromNodes(nodes, WEIGHTS, { inputs: ['x'], outputs: ['probabilities'] });
 }

@@ -19,6 +19,12 @@ export interface MethodDefinition<Options = unknown> {
   create: MethodCreate<Options>;
   /** Replace methods already registered under any of these names instead of failing. Default: false. */
   override?: boolean;
+  /**
+   * The method implements the `smoothGrad` option itself (saliency and guided backprop
+   * do, from their row gradients). Otherwise the registry strips `smoothGrad` from the
+   * options and wraps the method in the core `NoiseTunnel`. Default: false.
+   */
+  nativeSmoothGrad?: boolean;
 }
 
 /** Injection token and shape of a registered method, as the registry stores it. */
@@ -29,6 +35,7 @@ export interface MethodRegistration<Options = unknown> {
   readonly description: string;
   readonly create: MethodCreate<Options>;
   readonly override: boolean;
+  readonly nativeSmoothGrad: boolean;
 }
 
 /**
@@ -47,6 +54,7 @@ export function defineMethod<Options = unknown>(definition: MethodDefinition<Opt
     description: definition.description ?? '',
     create: definition.create,
     override: definition.override ?? false,
+    nativeSmoothGrad: definition.nativeSmoothGrad ?? false,
   });
   return new ContainerModule(({ bind }) => {
     bind<MethodRegistration>(MethodRegistration).toConstantValue(registration as MethodRegistration);

@@ -4,7 +4,10 @@ import { MethodRegistration } from './define-method.js';
 import { DuplicateMethodError, UnknownMethodError } from './errors.js';
 import { closestName, methodKey } from './method-name.js';
 import { MethodServices } from './method-services.js';
+import type { ChannelReduction } from './heatmap.js';
 import type { ModelLike } from './model-adapter.js';
+import { NoiseTunnel } from './noise-tunnel.js';
+import { resolveSmoothGradOptions, type SmoothGradOptions } from './smooth-grad-options.js';
 import type { XaiMethod } from './xai-method.js';
 
 /** A method factory: AUCMEDI's `method(model, layerName)`, with options. */
@@ -78,11 +81,25 @@ export class XaiRegistry {
 
   /**
    * AUCMEDI's lookup by name: the factory `(model, options) => XaiMethod`.
+   * Every method with `attribute()` takes a `smoothGrad` option: a method whose
+   * registration does not declare `nativeSmoothGrad` is created without it and
+   * wrapped in a {@link NoiseTunnel}, whose heatmap takes the method's `channelReduction`
+   * and `absolute` options (where it has them).
    * @throws UnknownMethodError listing the available names and the closest one
    */
   decoder<Options = unknown>(name: string): MethodFactory<Options> {
     const registration = this.registration(name) as MethodRegistration<Options>;
-    return (model, options) => registration.create(model, options, this.container.get<MethodServices>(MethodServices));
+    return (model, options) => {
+      const services = this.container.get<MethodServices>(MethodServices);
+      if (registration.nativeSmoothGrad || !hasSmoothGradKey(options)) return registration.create(model, options, services);
+      const { smoothGrad, ...methodOptions } = options;
+      // Checked before the method is built, so that a bad smoothGrad fails first and cheaply.
+      const smoothGradOptions = resolveSmoothGradOptions(smoothGrad as SmoothGradOptions | boolean | undefined);
+      const method = registration.create(model, methodOptions as Options, services);
+      if (!smoothGradOptions) return method;
+      const { channelReduction, absolute } = methodOptions as { channelReduction?: ChannelReduction; absolute?: boolean };
+      return new NoiseTunnel(method, { ...smoothGradOptions, channelReduction, absolute }, services);
+    };
   }
 
   #unindexed(): MethodRegistration[] {
@@ -104,6 +121,11 @@ export class XaiRegistry {
     for (const [key, registration] of staged) this.#byKey.set(key, registration);
     for (const registration of registrations) this.#indexed.add(registration);
   }
+}
+
+/** True for an options object that has a `smoothGrad` key (even set to undefined or false: the method must not see it). */
+function hasSmoothGradKey(options: unknown): options is { smoothGrad?: unknown } {
+  return typeof options === 'object' && options !== null && !Array.isArray(options) && 'smoothGrad' in options;
 }
 
 /**

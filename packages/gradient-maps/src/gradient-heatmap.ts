@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CHANNEL_REDUCTIONS, minMaxNormalize, reduceChannels, type ChannelReduction } from '@tfxai/core';
-import { booleanOption, oneOf } from './option-checks.js';
+import { CHANNEL_REDUCTIONS, checkBoolean, checkChoice, minMaxNormalize, reduceChannels, type ChannelReduction } from '@tfxai/core';
 
 /** How a gradient map's (N, H, W, C) attributions become a 2-D heatmap. */
 export interface GradientHeatmapOptions {
@@ -24,8 +23,8 @@ export const GRADIENT_HEATMAP_DEFAULTS: Readonly<ResolvedGradientHeatmapOptions>
  */
 export function resolveGradientHeatmapOptions(options: GradientHeatmapOptions, defaults: ResolvedGradientHeatmapOptions = GRADIENT_HEATMAP_DEFAULTS): ResolvedGradientHeatmapOptions {
   return {
-    absolute: booleanOption('absolute', options.absolute ?? defaults.absolute),
-    channelReduction: oneOf('channelReduction', options.channelReduction ?? defaults.channelReduction, CHANNEL_REDUCTIONS),
+    absolute: checkBoolean('absolute', options.absolute ?? defaults.absolute),
+    channelReduction: checkChoice('channelReduction', options.channelReduction ?? defaults.channelReduction, CHANNEL_REDUCTIONS),
   };
 }
 

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   assertFinite,
+  assertSingleImage,
+  checkInteger,
+  rejectUnknownKeys,
+  resolveSmoothGradOptions,
   resolveTargets,
+  smoothAttributions,
   toImageBatch,
   type AttributionResult,
+  type ResolvedSmoothGradOptions,
+  type SmoothGradOptions,
   type MethodOptions,
   type MethodServices,
   type ModelAdapter,
@@ -13,15 +20,21 @@ import {
 import { explainedOutputAdapter, type ExplainedOutput } from '@tfxai/cam';
 import { classCount } from './class-count.js';
 import { gradientHeatmap, resolveGradientHeatmapOptions, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
-import { positiveInteger, rejectUnknownKeys } from './option-checks.js';
-import { assertSingleImage } from './single-image.js';
-import { resolveSmoothGradOptions, smoothGradients, type ResolvedSmoothGradOptions, type RowGradients, type SmoothGradOptions } from './smooth-grad.js';
+
+/**
+ * Gradients of each row's target score with respect to the rows, (rows, H, W, C).
+ * Synchronous and tidy-safe: called inside `tf.tidy`.
+ */
+export type RowGradients = (rows: tf.Tensor4D, targets: readonly number[]) => tf.Tensor4D;
 
 /** Options every gradient map (saliency, guided backprop) takes. */
 export interface GradientMapOptions extends MethodOptions, GradientHeatmapOptions {
-  /** Average the gradient over noisy copies (SmoothGrad); `true` for its defaults. Default: off. */
+  /**
+   * Average the gradient over noisy copies (SmoothGrad, implemented here natively from
+   * the row gradients); `true` for its defaults. Default: off.
+   */
   smoothGrad?: SmoothGradOptions | boolean;
-  /** Rows (images or SmoothGrad samples) per backward pass; bounds memory. Default: 16. */
+  /** Rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass; bounds memory. Default: 16. */
   internalBatchSize?: number;
   /**
    * Explain the model's output as it is, or the logits before its final softmax/sigmoid
@@ -64,7 +77,7 @@ export abstract class GradientMapMethod implements XaiMethod {
     rejectUnknownKeys('options', given, GRADIENT_MAP_OPTION_KEYS);
     this.heatmapOptions = resolveGradientHeatmapOptions(given);
     this.smoothGrad = resolveSmoothGradOptions(given.smoothGrad);
-    this.internalBatchSize = positiveInteger('internalBatchSize', given.internalBatchSize ?? 16);
+    this.internalBatchSize = checkInteger('internalBatchSize', given.internalBatchSize ?? 16);
     this.adapter = explainedOutputAdapter(services.adaptModel(model), given.output ?? 'probabilities');
   }
 
@@ -105,9 +118,10 @@ export abstract class GradientMapMethod implements XaiMethod {
       const numClasses = classCount(this.adapter, batch);
       const classes = resolveTargets(targets, batch.shape[0], numClasses);
       const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
-      const attributions = this.smoothGrad
-        ? smoothGradients(gradients, batch, classes, this.smoothGrad, this.internalBatchSize)
-        : chunkedGradients(gradients, batch, classes, this.internalBatchSize);
+      if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, classes, this.internalBatchSize) };
+      // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
+      const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
+      const { attributions } = await smoothAttributions(evaluate, batch, classes, this.smoothGrad, this.smoothGrad.batchSize ?? this.internalBatchSize);
       return { attributions };
     } finally {
       batch.dispose();

@@ -1,9 +1,7 @@
 import { EXPLAINED_OUTPUTS, type ExplainedOutput } from '@tfxai/cam';
-import type { MethodOptions } from '@tfxai/core';
+import { checkChoice, checkInteger, checkNumber, checkSeed, rejectUnknownKeys, type MethodOptions } from '@tfxai/core';
 import { checkBaselineSpecs, type BaselineSpec } from '@tfxai/integrated-gradients';
 import { resolveGradientHeatmapOptions, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
-import { nonNegativeNumber, oneOf, positiveInteger, rejectUnknownKeys } from './option-checks.js';
-import { checkSeed } from './seeded-random.js';
 
 /** Options of GradientSHAP (Captum's `GradientShap`). */
 export interface GradientShapOptions extends MethodOptions, GradientHeatmapOptions {
@@ -61,11 +59,11 @@ export function resolveGradientShapOptions(options: GradientShapOptions = {}): R
   const d = GRADIENT_SHAP_DEFAULTS;
   return {
     baselines: checkBaselineSpecs(options.baseline ?? d.baseline),
-    numSamples: positiveInteger('numSamples', options.numSamples ?? d.numSamples),
-    stdevs: options.stdevs === undefined ? undefined : nonNegativeNumber('stdevs', options.stdevs),
+    numSamples: checkInteger('numSamples', options.numSamples ?? d.numSamples),
+    stdevs: options.stdevs === undefined ? undefined : checkNumber('stdevs', options.stdevs, { min: 0 }),
     seed: checkSeed('seed', options.seed ?? d.seed),
-    internalBatchSize: positiveInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
-    output: oneOf('output', options.output ?? 'probabilities', EXPLAINED_OUTPUTS),
+    internalBatchSize: checkInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
+    output: checkChoice('output', options.output ?? 'probabilities', EXPLAINED_OUTPUTS),
     heatmap: resolveGradientHeatmapOptions(options, d.heatmap),
   };
 }

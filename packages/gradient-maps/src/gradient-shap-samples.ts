@@ -1,4 +1,4 @@
-import { seededUniform } from './seeded-random.js';
+import { randomInt, seededRandom } from '@tfxai/core';
 
 /** One GradientSHAP draw: which baseline, and where on the path to it. */
 export interface GradientShapSample {
@@ -13,9 +13,6 @@ export interface GradientShapSample {
  * backend). Sample `s`'s input noise is `sampleNoise(shape, seed, s)`.
  */
 export function gradientShapSamples(seed: number, numSamples: number, numBaselines: number): GradientShapSample[] {
-  const uniform = seededUniform(seed, 2 * numSamples);
-  return Array.from({ length: numSamples }, (_, s) => ({
-    baselineIndex: Math.min(numBaselines - 1, Math.floor(uniform[2 * s]! * numBaselines)),
-    alpha: uniform[2 * s + 1]!,
-  }));
+  const random = seededRandom(seed);
+  return Array.from({ length: numSamples }, () => ({ baselineIndex: randomInt(random, numBaselines), alpha: random() }));
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   assertFinite,
+  assertSingleImage,
   resolveTargets,
+  sampleNoise,
   selectTargetScores,
   targetGradients,
   toImageBatch,
@@ -17,8 +19,6 @@ import { classCount } from './class-count.js';
 import { gradientHeatmap } from './gradient-heatmap.js';
 import { GRADIENT_SHAP_DEFAULTS, resolveGradientShapOptions, type GradientShapOptions, type ResolvedGradientShapOptions } from './gradient-shap-options.js';
 import { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
-import { sampleNoise } from './seeded-random.js';
-import { assertSingleImage } from './single-image.js';
 
 /**
  * GradientSHAP (Lundberg & Lee 2017; Captum's `GradientShap`): expected gradients

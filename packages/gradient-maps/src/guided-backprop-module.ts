@@ -6,5 +6,7 @@ export const guidedBackpropModule = defineMethod<GuidedBackpropOptions>({
   name: 'guided-backprop',
   aliases: ['guidedbackprop', 'GuidedBackpropagation', 'gb'],
   description: 'Guided Backpropagation: input gradient with ReLUs passing back only positive gradient (Springenberg et al. 2015)',
+  // Row gradients make SmoothGrad cheaper here than the generic noise tunnel.
+  nativeSmoothGrad: true,
   create: (model, options, services) => new GuidedBackprop(model, options, services),
 });

@@ -6,5 +6,7 @@ export const guidedGradCamModule = defineMethod<GuidedGradCamOptions>({
   name: 'guided-gradcam',
   aliases: ['GuidedGradCAM', 'ggc'],
   description: 'Guided Grad-CAM: guided backpropagation gated by the upsampled Grad-CAM map (Selvaraju et al. 2017)',
+  // Row gradients make SmoothGrad cheaper here than the generic noise tunnel.
+  nativeSmoothGrad: true,
   create: (model, options, services) => new GuidedGradCam(model, options, services),
 });

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { GradCam } from '@tfxai/cam';
-import { minMaxNormalize, resizeMap, type AttributionResult, type MethodServices, type ModelLike, type XaiMethod } from '@tfxai/core';
+import { assertSingleImage, checkBoolean, minMaxNormalize, rejectUnknownKeys, resizeMap, type AttributionResult, type MethodServices, type ModelLike, type XaiMethod } from '@tfxai/core';
 import { GRADIENT_MAP_OPTION_KEYS, type GradientMapOptions } from './gradient-map-method.js';
 import { GuidedBackprop } from './guided-backprop.js';
-import { booleanOption, rejectUnknownKeys } from './option-checks.js';
-import { assertSingleImage } from './single-image.js';
 
 /** Options of {@link GuidedGradCam}: Guided Backpropagation's, plus Grad-CAM's layer and ReLU. */
 export interface GuidedGradCamOptions extends GradientMapOptions {
@@ -40,7 +38,7 @@ export class GuidedGradCam implements XaiMethod {
     rejectUnknownKeys('options', given, [...GRADIENT_MAP_OPTION_KEYS, 'relu']);
     const { layerName, relu, ...guidedOptions } = given;
     this.guidedBackprop = new GuidedBackprop(model, guidedOptions, services);
-    this.gradCam = new GradCam(model, { layerName, relu: booleanOption('relu', relu ?? true), output: guidedOptions.output ?? 'probabilities', resolution: 'feature' }, services);
+    this.gradCam = new GradCam(model, { layerName, relu: checkBoolean('relu', relu ?? true), output: guidedOptions.output ?? 'probabilities', resolution: 'feature' }, services);
   }
 
   /** Grad-CAM's target layer path (layers model) or node name (graph model). */

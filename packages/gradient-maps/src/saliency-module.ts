@@ -6,5 +6,7 @@ export const saliencyModule = defineMethod<SaliencyOptions>({
   name: 'saliency',
   aliases: ['SaliencyMap', 'sm'],
   description: 'Saliency map: the input gradient of the class score, |max| over channels (Simonyan et al. 2014)',
+  // Row gradients make SmoothGrad cheaper here than the generic noise tunnel.
+  nativeSmoothGrad: true,
   create: (model, options, services) => new Saliency(model, options, services),
 });

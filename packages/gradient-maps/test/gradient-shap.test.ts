@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createRegistry, targetSelector, type AttributionResult, type ModelFunction } from '@tfxai/core';
-import { gradientShapModule, gradientShapSamples, sampleNoise, type GradientShapOptions } from '@tfxai/gradient-maps';
+import { createRegistry, sampleNoise, targetSelector, type AttributionResult, type ModelFunction } from '@tfxai/core';
+import { gradientShapModule, gradientShapSamples, type GradientShapOptions } from '@tfxai/gradient-maps';
 import { integratedGradientsModule } from '@tfxai/integrated-gradients';
 import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff, testBackends, useBackend } from '@tfxai/test-utils';
 import { linearModel, quadraticModel, seededImages, smoothSoftmaxCnn } from './models.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createRegistry, type ModelFunction } from '@tfxai/core';
-import { guidedBackpropModule, saliencyModule, type GradientMapOptions, type SmoothGradOptions } from '@tfxai/gradient-maps';
+import { createRegistry, type ModelFunction, type SmoothGradOptions } from '@tfxai/core';
+import { guidedBackpropModule, saliencyModule, type GradientMapOptions } from '@tfxai/gradient-maps';
 import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff, testBackends, useBackend } from '@tfxai/test-utils';
 import { quadraticModel, reluSoftmaxCnn, seededImages } from './models.js';
 

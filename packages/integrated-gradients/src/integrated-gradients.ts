@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  InvalidInputError,
   assertFinite,
+  assertSingleImage,
   minMaxNormalize,
   reduceChannels,
   resolveTargets,
@@ -51,9 +51,7 @@ export class IntegratedGradients implements XaiMethod {
    * @param eps normalisation epsilon (default 1e-8)
    */
   async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    if (image instanceof tf.Tensor && image.rank === 4 && image.shape[0] > 1) {
-      throw new InvalidInputError(`computeHeatmap takes one image, (1, H, W, C) or (H, W, C); got shape [${image.shape}]. Use attribute() for batches`);
-    }
+    assertSingleImage(image);
     const { attributions } = await this.attribute(image, classIndex);
     return tf.tidy(() => {
       const map = reduceChannels(attributions, this.options.channelReduction).squeeze([0]) as tf.Tensor2D;

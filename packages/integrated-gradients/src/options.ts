@@ -1,4 +1,4 @@
-import { CHANNEL_REDUCTIONS, InvalidOptionError, type ChannelReduction, type MethodOptions } from '@tfxai/core';
+import { CHANNEL_REDUCTIONS, checkBoolean, checkChoice, checkInteger, type ChannelReduction, type MethodOptions } from '@tfxai/core';
 import { checkBaselineSpecs, type BaselineSpec } from './baselines.js';
 import { QUADRATURE_RULES, type QuadratureRule } from './quadrature.js';
 
@@ -30,26 +30,15 @@ export const INTEGRATED_GRADIENTS_DEFAULTS = Object.freeze({
   multiplyByInputs: true,
 });
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, `must be an integer >= 1; got ${value}`);
-  return value;
-}
-
 /** Fills in defaults and rejects values outside the allowed ones. */
 export function resolveOptions(options: IntegratedGradientsOptions = {}): ResolvedIntegratedGradientsOptions {
   const d = INTEGRATED_GRADIENTS_DEFAULTS;
-  const rule = options.rule ?? d.rule;
-  if (!QUADRATURE_RULES.includes(rule)) throw new InvalidOptionError('rule', `got '${rule}'; allowed: ${QUADRATURE_RULES.join(', ')}`);
-  const channelReduction = options.channelReduction ?? d.channelReduction;
-  if (!CHANNEL_REDUCTIONS.includes(channelReduction)) {
-    throw new InvalidOptionError('channelReduction', `got '${channelReduction}'; allowed: ${CHANNEL_REDUCTIONS.join(', ')}`);
-  }
   return {
-    numSteps: positiveInteger('numSteps', options.numSteps ?? d.numSteps),
-    rule,
+    numSteps: checkInteger('numSteps', options.numSteps ?? d.numSteps),
+    rule: checkChoice('rule', options.rule ?? d.rule, QUADRATURE_RULES),
     baselines: checkBaselineSpecs(options.baseline ?? d.baseline),
-    internalBatchSize: positiveInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
-    channelReduction,
-    multiplyByInputs: options.multiplyByInputs ?? d.multiplyByInputs,
+    internalBatchSize: checkInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
+    channelReduction: checkChoice('channelReduction', options.channelReduction ?? d.channelReduction, CHANNEL_REDUCTIONS),
+    multiplyByInputs: checkBoolean('multiplyByInputs', options.multiplyByInputs ?? d.multiplyByInputs),
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@tfxai/core';
+import { InvalidOptionError, checkInteger } from '@tfxai/core';
 
 /** How the path integral from baseline to input is approximated. */
 export type QuadratureRule = 'trapezoid' | 'left' | 'right' | 'middle' | 'gauss-legendre';
@@ -17,10 +17,7 @@ export interface Quadrature {
  * - gauss-legendre: n Legendre nodes mapped to [0, 1], exact for polynomials of degree <= 2n - 1
  */
 export function quadrature(rule: QuadratureRule, steps: number): Quadrature {
-  if (!Number.isInteger(steps) || steps < 1) {
-    throw new InvalidOptionError('numSteps', `must be an integer >= 1; got ${steps}`);
-  }
-  const n = steps;
+  const n = checkInteger('numSteps', steps);
   const uniform = (offset: number) => ({
     alphas: Array.from({ length: n }, (_, k) => (k + offset) / n),
     weights: new Array<number>(n).fill(1 / n),

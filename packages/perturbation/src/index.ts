@@ -1,4 +1,3 @@
-export * from './seeded-random.js';
 export * from './segmentation.js';
 export * from './slic.js';
 export * from './lab-color.js';

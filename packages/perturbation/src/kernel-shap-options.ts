@@ -1,5 +1,4 @@
-import { InvalidOptionError } from '@tfxai/core';
-import { checkChoice, checkInteger } from './option-checks.js';
+import { InvalidOptionError, checkChoice, checkInteger } from '@tfxai/core';
 import { resolveSuperpixelMethodOptions, type ResolvedSuperpixelMethodOptions, type SuperpixelMethodOptions } from './superpixel-options.js';
 
 /** KernelSHAP's heatmap: the Shapley values as they are ('signed'), their magnitude, or their positive part. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   InvalidInputError,
   minMaxNormalize,
+  seededRandom,
   toImageBatch,
   type AttributionResult,
   type MethodServices,
@@ -10,7 +11,6 @@ import {
   type XaiMethod,
 } from '@tfxai/core';
 import { kernelShapBudget, resolveKernelShapOptions, type KernelShapOptions, type ResolvedKernelShapOptions } from './kernel-shap-options.js';
-import { seededRandom } from './seeded-random.js';
 import { paintSegments, segmentSizes, type Segmentation } from './segmentation.js';
 import { enumerateCoalitions, sampleCoalitions } from './shapley-kernel.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';

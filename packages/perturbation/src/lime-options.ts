@@ -1,5 +1,5 @@
-import { checkChoice, checkInteger, checkNumber } from './option-checks.js';
 import { resolveSuperpixelMethodOptions, type ResolvedSuperpixelMethodOptions, type SuperpixelMethodOptions } from './superpixel-options.js';
+import { checkChoice, checkInteger, checkNumber } from '@tfxai/core';
 
 /** LIME's heatmap: AUCMEDI's binary mask of the top superpixels, or a continuous map of the weights. */
 export type LimeMap = 'mask' | 'weights';
@@ -46,9 +46,9 @@ export function resolveLimeOptions(options: LimeOptions = {}): ResolvedLimeOptio
     ...resolveSuperpixelMethodOptions(options),
     numSamples: checkInteger('numSamples', options.numSamples ?? d.numSamples, 2),
     numFeatures: checkInteger('numFeatures', options.numFeatures ?? d.numFeatures, 1),
-    minWeight: checkNumber('minWeight', options.minWeight ?? d.minWeight, 0),
-    kernelWidth: checkNumber('kernelWidth', options.kernelWidth ?? d.kernelWidth, 0, Infinity, true),
-    ridgeAlpha: checkNumber('ridgeAlpha', options.ridgeAlpha ?? d.ridgeAlpha, 0),
+    minWeight: checkNumber('minWeight', options.minWeight ?? d.minWeight, { min: 0 }),
+    kernelWidth: checkNumber('kernelWidth', options.kernelWidth ?? d.kernelWidth, { min: 0, minExclusive: true }),
+    ridgeAlpha: checkNumber('ridgeAlpha', options.ridgeAlpha ?? d.ridgeAlpha, { min: 0 }),
     map: checkChoice('map', options.map ?? d.map, LIME_MAPS),
   };
 }

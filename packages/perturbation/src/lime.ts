@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { minMaxNormalize, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
+import { minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
 import { resolveLimeOptions, type LimeOptions, type ResolvedLimeOptions } from './lime-options.js';
-import { seededRandom } from './seeded-random.js';
 import { paintSegments, type Segmentation } from './segmentation.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';
 import { weightedRidge } from './weighted-linear-fit.js';

@@ -1,7 +1,6 @@
-import { InvalidOptionError, type MethodOptions } from '@tfxai/core';
+import { InvalidOptionError, checkChoice, checkInteger, checkNumber, type MethodOptions } from '@tfxai/core';
 import { checkFill, type FillValue } from './fill.js';
 import { EDGE_WINDOWS, type EdgeWindows } from './occlusion-windows.js';
-import { checkChoice, checkInteger, checkNumber } from './option-checks.js';
 
 /** What a window's value is: AUCMEDI's `1 - p(class)` with the patch, or the drop `p(class) - p(class with the patch)`. */
 export type OcclusionScore = 'one-minus-probability' | 'drop';
@@ -61,7 +60,7 @@ export function resolveOcclusionOptions(options: OcclusionOptions = {}): Resolve
     patchSize,
     stride,
     fill: checkFill(options.fill ?? d.fill, false),
-    blurSigma: options.blurSigma === undefined ? undefined : checkNumber('blurSigma', options.blurSigma, 0, Infinity, true),
+    blurSigma: options.blurSigma === undefined ? undefined : checkNumber('blurSigma', options.blurSigma, { min: 0, minExclusive: true }),
     score: checkChoice('score', options.score ?? d.score, OCCLUSION_SCORES),
     edgeWindows: checkChoice('edgeWindows', options.edgeWindows ?? d.edgeWindows, EDGE_WINDOWS),
     batchSize: checkInteger('batchSize', options.batchSize ?? d.batchSize, 1),

@@ -1,4 +1,4 @@
-import { randomChoice, randomSubset, type RandomSource } from './seeded-random.js';
+import { randomChoice, randomSubset, type RandomSource } from '@tfxai/core';
 
 /** Coalitions (0/1 per player) with their regression weights. */
 export interface WeightedCoalitions {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, gaussianBlur } from '@tfxai/core';
+import { InvalidInputError, InvalidOptionError, checkBoolean, checkChoice, checkInteger, checkNumber, gaussianBlur } from '@tfxai/core';
 import { rgbToLab } from './lab-color.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber } from './option-checks.js';
 import { relabel, type Segmentation } from './segmentation.js';
 
 /**
@@ -57,12 +56,12 @@ export function resolveSlicOptions(options: SlicOptions = {}): ResolvedSlicOptio
   return {
     algorithm: 'slic',
     nSegments: checkInteger('segmentation.nSegments', options.nSegments ?? d.nSegments, 1),
-    compactness: checkNumber('segmentation.compactness', options.compactness ?? d.compactness, 0, Infinity, true),
+    compactness: checkNumber('segmentation.compactness', options.compactness ?? d.compactness, { min: 0, minExclusive: true }),
     maxIterations: checkInteger('segmentation.maxIterations', options.maxIterations ?? d.maxIterations, 1),
-    sigma: checkNumber('segmentation.sigma', options.sigma ?? d.sigma, 0),
+    sigma: checkNumber('segmentation.sigma', options.sigma ?? d.sigma, { min: 0 }),
     colorSpace: checkChoice('segmentation.colorSpace', options.colorSpace ?? d.colorSpace, ['lab', 'raw']),
     enforceConnectivity: checkBoolean('segmentation.enforceConnectivity', options.enforceConnectivity ?? d.enforceConnectivity),
-    minSizeFactor: checkNumber('segmentation.minSizeFactor', options.minSizeFactor ?? d.minSizeFactor, 0, 1),
+    minSizeFactor: checkNumber('segmentation.minSizeFactor', options.minSizeFactor ?? d.minSizeFactor, { min: 0, max: 1 }),
   };
 }
 

@@ -1,7 +1,5 @@
-import type { MethodOptions } from '@tfxai/core';
+import { checkInteger, checkNumber, checkSeed, type MethodOptions } from '@tfxai/core';
 import { checkFill, type SuperpixelFill } from './fill.js';
-import { checkInteger, checkNumber } from './option-checks.js';
-import { seededRandom } from './seeded-random.js';
 import { checkSegmentationSpec, type SegmentationSpec } from './superpixels.js';
 
 /** Options LIME and KernelSHAP share: superpixels, what hides them, batching, seed. */
@@ -28,12 +26,11 @@ export interface ResolvedSuperpixelMethodOptions {
 
 /** Fills in and checks the shared options. */
 export function resolveSuperpixelMethodOptions(options: SuperpixelMethodOptions): ResolvedSuperpixelMethodOptions {
-  const seed = options.seed ?? 0;
-  seededRandom(seed); // rejects a seed that is not a safe integer
+  const seed = checkSeed('seed', options.seed ?? 0);
   return {
     segmentation: checkSegmentationSpec(options.segmentation),
     fill: checkFill(options.fill ?? 0, true),
-    blurSigma: options.blurSigma === undefined ? undefined : checkNumber('blurSigma', options.blurSigma, 0, Infinity, true),
+    blurSigma: options.blurSigma === undefined ? undefined : checkNumber('blurSigma', options.blurSigma, { min: 0, minExclusive: true }),
     batchSize: checkInteger('batchSize', options.batchSize ?? 32, 1),
     seed,
   };

@@ -44,7 +44,7 @@ describe('perturbation methods: bad input gets typed errors', () => {
       ['NaN pixel', () => tf.tidy(() => seededImage(16, 16).mul(tf.tensor1d([1, NaN, 1]))), 0, InvalidInputError, /image holds NaN.*only finite values/],
       ['Infinity', () => tf.fill([1, 16, 16, 3], Infinity), 0, InvalidInputError, /holds Infinity/],
       ['rank 2', () => tf.zeros([16, 16]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\)/],
-      ['a batch of two', () => tf.zeros([2, 16, 16, 3]), 0, InvalidInputError, /explain one image.*got shape \[2,16,16,3\]/],
+      ['a batch of two', () => tf.zeros([2, 16, 16, 3]), 0, InvalidInputError, /takes one image.*got shape \[2,16,16,3\]. Perturbation methods explain one image per call/],
       ['class 2 of 2', () => seededImage(16, 16), 2, ClassIndexError, /class index 2 is out of range: the model has 2 classes, so allowed are integers 0 to 1/],
       ['class -1', () => seededImage(16, 16), -1, ClassIndexError, /out of range/],
       ['class 0.5', () => seededImage(16, 16), 0.5, ClassIndexError, /out of range/],

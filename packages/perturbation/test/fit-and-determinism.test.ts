@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createRegistry, type ModelFunction } from '@tfxai/core';
-import { constrainedShapleyFit, kernelShapModule, limeProModule, occlusionModule, seededRandom, weightedRidge, type KernelShap, type Lime } from '@tfxai/perturbation';
+import { createRegistry, seededRandom, type ModelFunction } from '@tfxai/core';
+import { constrainedShapleyFit, kernelShapModule, limeProModule, occlusionModule, weightedRidge, type KernelShap, type Lime } from '@tfxai/perturbation';
 import { expectAllClose, expectNoLeak, forEachBackend, useBackend } from '@tfxai/test-utils';
 import { blockLabels, labelRows, seededImage, segmentMeans } from './fixtures.js';
 

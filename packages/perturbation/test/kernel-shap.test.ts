@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createRegistry, type ModelFunction } from '@tfxai/core';
+import { createRegistry, seededRandom, type ModelFunction } from '@tfxai/core';
 import {
   KernelShap,
   enumerateCoalitions,
   kernelShapBudget,
   kernelShapModule,
   sampleCoalitions,
-  seededRandom,
   shapleyKernelWeight,
   type KernelShapExplanation,
   type KernelShapOptions,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { createRegistry, type ModelFunction } from '@tfxai/core';
-import { Lime, limeConModule, limeProModule, seededRandom, topSuperpixels, type LimeExplanation, type LimeOptions } from '@tfxai/perturbation';
+import { createRegistry, seededRandom, type ModelFunction } from '@tfxai/core';
+import { Lime, limeConModule, limeProModule, topSuperpixels, type LimeExplanation, type LimeOptions } from '@tfxai/perturbation';
 import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff } from '@tfxai/test-utils';
 import { blockLabels, graphModelLike, hostSegmentMeans, labelRows, seededImage, segmentMeans, superpixelLinearModel } from './fixtures.js';
 

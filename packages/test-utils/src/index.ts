@@ -1,3 +1,4 @@
 export * from './backends.js';
 export * from './leaks.js';
 export * from './numbers.js';
+export * from './graph-model-from-nodes.js';

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { combineMoments, disposeMoments, mergeMoments, sampleMoments, type SampleMoments } from './sample-moments.js';
+import { sampleNoise } from './seeded-random.js';
+import type { ResolvedSmoothGradOptions } from './smooth-grad-options.js';
+import type { AttributionResult } from './xai-method.js';
+
+/**
+ * Attributions of `rows` (count, H, W, C), all copies of one example, for their
+ * targets (one per row); the caller of this function owns and disposes the result.
+ */
+export type RowAttributions = (rows: tf.Tensor4D, targets: readonly number[]) => Promise<AttributionResult>;
+
+/**
+ * SmoothGrad over a batch, the one implementation every method shares: for each
+ * example x_i, `samples` noisy copies `x_i + sigma_i z_s` with
+ * `sigma_i = noiseLevel * (max(x_i) - min(x_i))`, evaluated `batchSize` rows per
+ * call of `evaluate`, their attributions combined by `mode`.
+ * - Sample s uses the noise `sampleNoise(shape, seed, s)` (drawn on the host: the
+ *   same on every backend), scaled by each example's own sigma, so an example's
+ *   result depends neither on the batch it came in nor on `batchSize`.
+ * - Chunks are merged exactly (Chan et al.), so `batchSize` changes only rounding.
+ * - In `'plain'` mode, when every evaluation reports a convergence delta, the
+ *   result carries their mean per example: the completeness gap of the mean attribution.
+ * @param batch finite images (N, H, W, C); the caller keeps it
+ * @param targets one checked class per example
+ * @returns (N, h, w, c) with the shape of the evaluated attributions; the caller disposes it
+ */
+export async function smoothAttributions(
+  evaluate: RowAttributions,
+  batch: tf.Tensor4D,
+  targets: readonly number[],
+  options: ResolvedSmoothGradOptions,
+  batchSize: number,
+): Promise<AttributionResult> {
+  const [n, height, width, channels] = batch.shape;
+  const moments: (SampleMoments | undefined)[] = new Array(n).fill(undefined);
+  const deltaSums: number[] | undefined = options.mode === 'plain' ? new Array<number>(n).fill(0) : undefined;
+  let everyDelta = true;
+  const sigmas = tf.tidy(() => tf.mul(tf.sub(tf.max(batch, [1, 2, 3], true), tf.min(batch, [1, 2, 3], true)), options.noiseLevel));
+  try {
+    for (let start = 0; start < options.samples; start += batchSize) {
+      const count = Math.min(batchSize, options.samples - start);
+      const noise = tf.tidy(() => tf.concat(Array.from({ length: count }, (_, k) => sampleNoise([1, height, width, channels], options.seed, start + k))) as tf.Tensor4D);
+      try {
+        for (let i = 0; i < n; i++) {
+          const rows = tf.tidy(() => tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as tf.Tensor4D);
+          let result: AttributionResult;
+          try {
+            result = await evaluate(rows, new Array<number>(count).fill(targets[i]!));
+          } finally {
+            rows.dispose();
+          }
+          try {
+            moments[i] = mergeMoments(moments[i], sampleMoments(result.attributions));
+          } finally {
+            result.attributions.dispose();
+          }
+          if (result.convergenceDelta?.length === count) {
+            if (deltaSums) deltaSums[i]! += result.convergenceDelta.reduce((a, b) => a + b, 0);
+          } else {
+            everyDelta = false;
+          }
+        }
+      } finally {
+        noise.dispose();
+      }
+    }
+    const attributions = tf.tidy(() => tf.concat(moments.map((m) => combineMoments(m!, options.mode))) as tf.Tensor4D);
+    return deltaSums && everyDelta ? { attributions, convergenceDelta: deltaSums.map((sum) => sum / options.samples) } : { attributions };
+  } finally {
+    sigmas.dispose();
+    moments.forEach(disposeMoments);
+  }
+}
