@@ -1,5 +1,8 @@
 import type { ContainerModule } from 'inversify';
 import { integratedGradientsModule } from '@tfxai/integrated-gradients';
+import { kernelShapModule, limeConModule, limeProModule, occlusionModule } from '@tfxai/perturbation';
+import { gradCamModule, gradCamPlusPlusModule, scoreCamModule } from '@tfxai/cam';
+import { gradientShapModule, guidedBackpropModule, guidedGradCamModule, saliencyModule } from '@tfxai/gradient-maps';
 
 /** Every official method's module, in the order `tfxai methods` lists them. Adding a method is one line here. */
-export const officialModules: readonly ContainerModule[] = Object.freeze([integratedGradientsModule]);
+export const officialModules: readonly ContainerModule[] = Object.freeze([integratedGradientsModule, gradCamModule, gradCamPlusPlusModule, scoreCamModule, saliencyModule, guidedBackpropModule, guidedGradCamModule, gradientShapModule, occlusionModule, limeProModule, limeConModule, kernelShapModule]);

@@ -1,0 +1,13 @@
+import { registerTfxaiKernels } from './registration.js';
+
+export * from './registration.js';
+export * from './tfxai-kernel.js';
+export { TFXAI_WASM_KERNELS } from './kernel-list.js';
+export { conv2dInputGradient } from './conv2d-input-gradient.js';
+export { conv2dFilterGradient } from './conv2d-filter-gradient.js';
+export { depthwiseInputGradient } from './depthwise-input-gradient.js';
+export { depthwiseFilterGradient } from './depthwise-filter-gradient.js';
+export { convGeometry, type ConvGeometry, type ConvPadding } from './conv-geometry.js';
+
+// Importing the package registers the kernels (TFXAI_KERNELS=off: none).
+registerTfxaiKernels();
