@@ -7,9 +7,5 @@ export class UsageError extends TfxaiError {
   }
 }
 
-/** A `--plugin` module cannot be imported, or exports no method module. */
-export class PluginLoadError extends TfxaiError {
-  constructor(readonly specifier: string, detail: string) {
-    super('PLUGIN_LOAD_FAILED', `cannot load plugin '${specifier}': ${detail}; a plugin is a module (path or package name) exporting the ContainerModule(s) that defineMethod returns`);
-  }
-}
+/** A `--plugin` module cannot be imported, or exports no method module (defined in @tfxai/node, which loads plugins in worker threads too). */
+export { PluginLoadError } from '@tfxai/node';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BACKEND_PREFERENCE, initBackend, type BackendName } from '@tfxai/core';
-import { xaiDecoder, type ColormapName, type DecoderResult, type StandardizeMode, type XaiDecoderOptions } from '@tfxai/node';
+import { BACKEND_PREFERENCE, initBackend, type BackendName, type TfxaiError } from '@tfxai/core';
+import { resolvePluginSpecifier, xaiDecoder, type ColormapName, type DecoderResult, type StandardizeMode, type XaiDecoderOptions } from '@tfxai/node';
 import { defaultRegistry } from 'tfxai';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
@@ -31,11 +31,17 @@ export const EXPLAIN_FLAGS = {
   resume: { type: 'boolean' },
   glob: { type: 'string' },
   'batch-size': { type: 'string' },
+  workers: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function parseWorkers(value: string | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  return numberFlag('explain', 'workers', value, (n) => Number.isInteger(n) && n >= 1, "'auto' or an integer >= 1 (1: no worker threads)");
+}
 
 function parseInputSize(value: string | undefined): [number, number] | undefined {
   if (value === undefined) return undefined;
@@ -58,14 +64,17 @@ async function readPreds(file: string | undefined, cwd: string): Promise<number[
   return rows as number[][];
 }
 
+const errorJson = (error: TfxaiError) => ({ name: error.name, code: error.code, message: error.message });
+
 /** The result as JSON: errors as {name, code, message}. */
 function resultJson(result: DecoderResult, outDir: string): unknown {
   return {
     ...result,
+    workerCrashes: result.workerCrashes.map(errorJson),
     outDir,
     samples: result.samples.map(({ error, image: _image, maps: _maps, ...rest }) => ({
       ...rest,
-      ...(error ? { error: { name: error.name, code: error.code, message: error.message } } : {}),
+      ...(error ? { error: errorJson(error) } : {}),
     })),
   };
 }
@@ -98,6 +107,8 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     model: path.resolve(cwd, values.model!),
     method: values.method!,
     registry,
+    // Already loaded above; the worker threads load them again by these names.
+    plugins: values.plugin?.map((plugin) => resolvePluginSpecifier(plugin, cwd)),
     methodOptions: values['method-option'] ? parseMethodOptions(values['method-option']) : undefined,
     layerName: values.layer,
     classes,
@@ -112,6 +123,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     resume: values.resume,
     glob: values.glob,
     batchSize: numberFlag('explain', 'batch-size', values['batch-size'], (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    workers: parseWorkers(values.workers),
     outDir,
     signal: io.signal,
   };
@@ -127,7 +139,8 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     const notReached = result.total - result.samples.length;
     io.stderr.write(
       `${result.aborted ? 'interrupted' : 'finished'}: ${result.done} done, ${result.skipped} skipped, ${result.failed} failed` +
-        `${notReached ? `, ${notReached} not reached` : ''} of ${result.total} images in ${formatDuration(result.seconds)} (${result.seconds.toFixed(1)} s); output: ${outDir}\n`,
+        `${notReached ? `, ${notReached} not reached` : ''} of ${result.total} images in ${formatDuration(result.seconds)} (${result.seconds.toFixed(1)} s)` +
+        `${result.workers > 1 ? ` on ${result.workers} worker threads` : ''}${result.workerCrashes.length ? ` (${result.workerCrashes.length} crashed)` : ''}; output: ${outDir}\n`,
     );
   }
   if (result.aborted) return 130;

@@ -68,6 +68,9 @@ Run:
       --glob <pattern>        Files to take from input folders, relative to the folder
                               (default: **/*.{png,jpg,jpeg,tif,tiff,webp}, any case)
       --batch-size <n>        Images decoded and predicted together (default: 8)
+      --workers <n|auto>      Worker threads sharing the images, each with its own backend
+                              and model (default: auto = one per core, at most one per
+                              16 images; 1 = none). Plugins are loaded in every thread
       --backend <name>        tensorflow | wasm | cpu (default: the fastest that loads)
       --json                  Print the results as JSON on stdout
   -q, --quiet                 No progress output

@@ -142,6 +142,33 @@ describe('tfxai CLI (child process)', () => {
       });
     }
 
+    for (const backend of testBackends().filter((b) => b !== 'tensorflow')) {
+      it(`on ${backend}: --workers 2 runs a plugin method in worker threads and writes byte for byte what one thread writes`, async () => {
+        const args = (workers: string, out: string) =>
+          ['explain', '--plugin', PLUGIN, '-m', MODEL, '--method', 'gxi', '--standardize', 'rescale', '--save-maps', '--json', '--workers', workers, '-o', out, path.join(work, 'images')];
+        const one = await tfxai(args('1', path.join(work, `w1-${backend}`)), { backend });
+        const two = await tfxai(args('2', path.join(work, `w2-${backend}`)), { backend });
+        expect([one.code, two.code], two.stderr).to.deep.equal([1, 1]);
+        expect(one.stderr).to.match(/finished: 2 done, 0 skipped, 2 failed of 4 images in [^;]*\); output/);
+        expect(two.stderr).to.match(/finished: 2 done, 0 skipped, 2 failed of 4 images in .* on 2 worker threads; output/);
+        expect(two.stderr).to.match(/failed: zz-broken\.png: cannot read image/);
+        type Sample = { sample: string; status: string; classes: number[]; error?: { code: string } };
+        const summary = (run: Run) => {
+          const json = JSON.parse(run.stdout) as { workers: number; workerCrashes: unknown[]; samples: Sample[] };
+          return { samples: json.samples.map((s) => [s.sample, s.status, s.classes, s.error?.code]), crashes: json.workerCrashes, workers: json.workers };
+        };
+        expect(summary(one)).to.deep.equal({ ...summary(two), workers: 1 });
+        expect(summary(two).workers).to.equal(2);
+        const files = (await readdir(path.join(work, `w1-${backend}`))).sort();
+        expect(files).to.deep.equal(['plus-01.npy', 'plus-01.png', 'ring-01.npy', 'ring-01.png']);
+        expect((await readdir(path.join(work, `w2-${backend}`))).sort()).to.deep.equal(files);
+        for (const file of files) {
+          const [a, b] = await Promise.all([readFile(path.join(work, `w1-${backend}`, file)), readFile(path.join(work, `w2-${backend}`, file))]);
+          expect(Buffer.compare(a, b), file).to.equal(0);
+        }
+      });
+    }
+
     it('exits 0 when every image is done; --resume then skips them all', async () => {
       const out = path.join(work, 'out-ok');
       const args = ['explain', '-m', MODEL, '--method', 'ig', '-O', 'numSteps=2', '-O', 'rule=middle', '--standardize', 'rescale', '--class', '1', '--out', out, '--glob', 'plus-*.png', path.join(work, 'images')];
@@ -171,6 +198,9 @@ describe('tfxai CLI (child process)', () => {
       const badBackend = await tfxai(['explain', '-m', MODEL, '--method', 'ig', '--backend', 'gpu', '-o', path.join(work, 'o5'), path.join(work, 'images')]);
       expect(badBackend.code).to.equal(2);
       expect(badBackend.stderr).to.contain('--backend gpu: allowed tensorflow, wasm, cpu');
+      const badWorkers = await tfxai(['explain', '-m', MODEL, '--method', 'ig', '--workers', 'two', '-o', path.join(work, 'o6'), path.join(work, 'images')]);
+      expect(badWorkers.code).to.equal(2);
+      expect(badWorkers.stderr).to.contain("--workers two: allowed 'auto' or an integer >= 1");
     });
   });
 });

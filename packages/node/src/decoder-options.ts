@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelLike, TfxaiError, XaiMethod, XaiRegistry } from '@tfxai/core';
 import type { ColormapName } from './colormaps.js';
+import type { WorkerCrashError } from './errors.js';
 import type { DecoderInput } from './input-collection.js';
 import type { PreprocessFunction, StandardizeMode } from './preprocessing.js';
 import type { RasterImage } from './raster-image.js';
@@ -15,6 +16,13 @@ export interface XaiDecoderOptions {
   method: string | XaiMethod;
   /** Where `method` names are looked up. Default: the default registry of 'tfxai' (every official method, plus plugins loaded into it). */
   registry?: XaiRegistry;
+  /**
+   * Plugin modules (`file:` URLs, paths relative to the working folder, or
+   * package names) whose methods are loaded into `registry` before `method`
+   * is looked up, and into each worker thread's registry (see `workers`).
+   * Loading a module that is already loaded does nothing. Default: none.
+   */
+  plugins?: readonly string[];
   /** Options passed to the method's factory, e.g. `{ numSteps: 100 }`. Default: none (the method's defaults). Not allowed with a method instance. */
   methodOptions?: Record<string, unknown>;
   /** The layer to explain, for layer-based methods (passed to the factory as `layerName`). Default: the method chooses. */
@@ -51,6 +59,17 @@ export interface XaiDecoderOptions {
   eps?: number;
   /** Called after every image with the run's progress. Default: none. */
   onProgress?: (progress: DecoderProgress) => void;
+  /**
+   * Worker threads that share the images (each with its own backend, model and
+   * method), or 'auto'. Default: 'auto': min(os.availableParallelism(),
+   * floor(images / 16)) threads when the run can be moved to threads (file
+   * and folder inputs, `model` a path, `method` a name, `standardize` not a
+   * function, the default registry, a backend other than tfjs-node's);
+   * otherwise, and for fewer than 32 images, 1. 1 runs in this thread.
+   * A number > 1 for a run that cannot be moved to threads is an
+   * InvalidOptionError naming the reason. See docs/pipeline.md#worker-threads.
+   */
+  workers?: number | 'auto';
   /** Stops the run between batches when aborted (`aborted: true` in the result; images not reached are not listed). Default: none. */
   signal?: AbortSignal;
 }
@@ -113,6 +132,10 @@ export interface DecoderResult {
   seconds: number;
   /** True when `signal` stopped the run early. */
   aborted: boolean;
+  /** Pipelines that shared the images: 1 in this thread, else the number of worker threads started. */
+  workers: number;
+  /** Worker threads that stopped unexpectedly (each also failed the images it held); empty when none did. */
+  workerCrashes: WorkerCrashError[];
   /** One entry per input image reached, in input order. */
   samples: SampleResult[];
 }

@@ -1,22 +1,28 @@
 import { access } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { ClassIndexError, InvalidInputError, InvalidOptionError, TfxaiError, resizeMap, type ModelAdapter, type XaiMethod } from '@tfxai/core';
+import { InvalidInputError, TfxaiError, resizeMap, type ModelAdapter, type XaiMethod } from '@tfxai/core';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ClassMap, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
 import { ImageReadError } from './errors.js';
-import { IMAGE_EXTENSIONS, encodePng, readImage } from './image-io.js';
+import { encodePng, readImage } from './image-io.js';
 import type { InputItem } from './input-collection.js';
 import { encodeNpy } from './npy.js';
-import { StemAllocator, insideFolder, outputFileName } from './output-naming.js';
+import { insideFolder, outputFileName } from './output-naming.js';
 import { overlayHeatmap } from './overlay.js';
 import { preprocessImage, type ModelInputSpec, type checkStandardize } from './preprocessing.js';
 import type { RasterImage } from './raster-image.js';
+import { checkClassChoice, type PlannedItem } from './run-plan.js';
 
-/** An input with its output stem, after decoding (or the reason it could not be). */
+/** The decoder options a run reads while it works (the rest were settled before it started). */
+export type RunSettings = Pick<XaiDecoderOptions, 'outDir' | 'saveMaps' | 'resume' | 'classes' | 'allClasses' | 'eps' | 'signal'>;
+
+/** Called with each image's result as soon as it is known, in input order within a batch. */
+export type SampleSink = (position: number, result: SampleResult) => void;
+
+/** A planned input after decoding (or the reason it could not be). */
 interface LoadedItem {
+  planned: PlannedItem;
   item: InputItem;
-  /** Position in the run, for `preds` rows. */
-  position: number;
   stem: string;
   image?: RasterImage;
   skipped?: string[];
@@ -57,60 +63,61 @@ async function allExist(files: readonly string[]): Promise<boolean> {
 }
 
 /**
- * One run of {@link xaiDecoder} over its inputs: loads batches (with one batch
- * of read-ahead), predicts, explains, writes, and counts.
+ * The pipeline of {@link xaiDecoder} over planned images: loads batches (with
+ * one batch of read-ahead), predicts, explains, writes, and hands each
+ * image's result to a sink. It runs in the caller's thread or in a decoder
+ * worker thread, the same code either way.
  */
 export class DecoderRun {
-  readonly #stems = new StemAllocator();
   #numClasses: number | undefined;
-  readonly #counts = { done: 0, skipped: 0, failed: 0 };
-  /** When images started flowing: the rate leaves out model loading and setup. */
-  #clock = Date.now();
 
+  /**
+   * @param onClassCount called once the model's class count is known (at once when the model declares it,
+   *   else after the first prediction); may throw to stop the run (e.g. a `preds` row of the wrong length)
+   */
   constructor(
-    private readonly options: XaiDecoderOptions,
+    private readonly options: RunSettings,
     private readonly adapter: ModelAdapter,
     private readonly method: XaiMethod,
     private readonly spec: ModelInputSpec,
     private readonly standardize: ReturnType<typeof checkStandardize>,
-    private readonly predsRows: number[][] | undefined,
     declaredClasses: number | undefined,
     private readonly overlay: { alpha: number; colormap: NonNullable<XaiDecoderOptions['colormap']> },
-    private readonly started: number,
+    private readonly onClassCount: (numClasses: number) => void = () => {},
   ) {
-    this.#numClasses = declaredClasses;
-    if (declaredClasses !== undefined) this.#checkClasses(declaredClasses);
+    if (declaredClasses !== undefined) this.#classCountKnown(declaredClasses);
   }
 
-  async process(items: InputItem[], batchSize: number): Promise<DecoderResult> {
-    const samples: SampleResult[] = [];
-    this.#clock = Date.now();
-    const stems = items.map((item) => this.#stems.allocate(item.sample, IMAGE_EXTENSIONS));
-    const load = (start: number) => Promise.all(items.slice(start, start + batchSize).map((item, i) => this.#load(item, start + i, stems[start + i]!)));
-    let aborted = false;
-    const prefetch = (start: number) => {
-      const promise = load(start);
+  /**
+   * Processes batches until the source ends or `signal` is aborted (checked
+   * before each batch; the batch read ahead is then dropped, its images not reported).
+   * @returns whether the signal stopped it
+   */
+  async process(batches: AsyncIterable<readonly PlannedItem[]> | Iterable<readonly PlannedItem[]>, sink: SampleSink): Promise<{ aborted: boolean }> {
+    const iterator = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<readonly PlannedItem[]>)[Symbol.iterator]();
+    const loadNext = async (): Promise<LoadedItem[] | undefined> => {
+      const next = await iterator.next();
+      return next.done ? undefined : Promise.all(next.value.map((planned) => this.#load(planned)));
+    };
+    const prefetch = () => {
+      const promise = loadNext();
       // Awaited in the next round; until then a failure must not count as unhandled.
       promise.catch(() => {});
       return promise;
     };
-    let next: Promise<LoadedItem[]> | undefined = items.length > 0 ? prefetch(0) : undefined;
-    for (let start = 0; next; start += batchSize) {
-      const batch: LoadedItem[] = await next;
+    let next = prefetch();
+    for (;;) {
+      const batch = await next;
+      if (!batch) return { aborted: false };
       // Decode the next batch while this one is explained.
-      next = start + batchSize < items.length ? prefetch(start + batchSize) : undefined;
+      next = prefetch();
       if (this.options.signal?.aborted) {
-        aborted = true;
         await next;
-        break;
+        return { aborted: true };
       }
-      for (const result of await this.#explainBatch(batch)) {
-        samples.push(result);
-        this.#counts[result.status]++;
-        this.#report(samples.length, items.length, result);
-      }
+      const results = await this.#explainBatch(batch);
+      batch.forEach((loaded, i) => sink(loaded.planned.position, results[i]!));
     }
-    return { total: items.length, ...this.#counts, seconds: (Date.now() - this.started) / 1000, aborted, samples };
   }
 
   /** Output files of a sample for the given classes (undefined: the one argmax map). */
@@ -128,28 +135,28 @@ export class DecoderRun {
     return undefined;
   }
 
-  async #load(item: InputItem, position: number, stem: string): Promise<LoadedItem> {
+  async #load(planned: PlannedItem): Promise<LoadedItem> {
+    const { item, stem } = planned;
     try {
       if (this.options.resume) {
         const classes = this.#fixedClasses();
         if (classes !== 'unknown') {
           const files = this.#outputFiles(stem, classes);
-          if (await allExist(files)) return { item, position, stem, skipped: files };
+          if (await allExist(files)) return { planned, item, stem, skipped: files };
         }
       }
       const image = item.kind === 'file' ? await readImage(item.path) : tensorToRaster(item);
-      return { item, position, stem, image, checked: this.options.resume === true && this.#fixedClasses() !== 'unknown' };
+      return { planned, item, stem, image, checked: this.options.resume === true && this.#fixedClasses() !== 'unknown' };
     } catch (error) {
-      if (isPerImageError(error)) return { item, position, stem, error };
+      if (isPerImageError(error)) return { planned, item, stem, error };
       throw error;
     }
   }
 
-  #checkClasses(numClasses: number): void {
-    for (const c of this.options.classes ?? []) if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new ClassIndexError(c, numClasses);
-    for (const row of this.predsRows ?? []) {
-      if (row.length !== numClasses) throw new InvalidOptionError('preds', `a row has ${row.length} scores; the model has ${numClasses} classes`);
-    }
+  #classCountKnown(numClasses: number): void {
+    this.#numClasses = numClasses;
+    checkClassChoice(numClasses, this.options.classes, undefined);
+    this.onClassCount(numClasses);
   }
 
   async #explainBatch(batch: LoadedItem[]): Promise<SampleResult[]> {
@@ -177,7 +184,7 @@ export class DecoderRun {
       const stacked = tf.stack(inputs.slice(i, end)) as tf.Tensor4D;
       tf.dispose(inputs.slice(i, end));
       try {
-        const predicted = await this.#predictIfNeeded(stacked);
+        const predicted = await this.#predictIfNeeded(stacked, members);
         for (let j = 0; j < members.length; j++) {
           const loaded = members[j]!;
           results.set(loaded, await this.#explainOne(loaded, stacked, j, predicted?.[j]));
@@ -197,16 +204,13 @@ export class DecoderRun {
     return tf.tidy(() => preprocessImage(tf.tensor3d(image.data, [image.height, image.width, image.channels]), this.spec, this.standardize));
   }
 
-  /** Scores of the batch when the classes depend on them (argmax) or the class count is not yet known. */
-  async #predictIfNeeded(batch: tf.Tensor4D): Promise<number[][] | undefined> {
-    const needed = (!this.predsRows && !this.options.classes && !this.options.allClasses) || this.#numClasses === undefined;
-    if (!needed) return undefined;
+  /** Scores of the batch when the classes depend on them (argmax without `preds`) or the class count is not yet known. */
+  async #predictIfNeeded(batch: tf.Tensor4D, members: readonly LoadedItem[]): Promise<number[][] | undefined> {
+    const argmaxOfModel = !this.options.classes && !this.options.allClasses && members.some((loaded) => loaded.planned.preds === undefined);
+    if (!argmaxOfModel && this.#numClasses !== undefined) return undefined;
     const scores = tf.tidy(() => this.adapter.predict(batch));
     try {
-      if (this.#numClasses === undefined) {
-        this.#numClasses = scores.shape[1];
-        this.#checkClasses(this.#numClasses);
-      }
+      if (this.#numClasses === undefined) this.#classCountKnown(scores.shape[1]);
       return (await scores.array()) as number[][];
     } finally {
       scores.dispose();
@@ -216,7 +220,10 @@ export class DecoderRun {
   async #explainOne(loaded: LoadedItem, batch: tf.Tensor4D, row: number, scores: number[] | undefined): Promise<SampleResult> {
     const image = loaded.image!;
     const fixed = this.#fixedClasses();
-    const classes = fixed === undefined ? [this.predsRows ? argmax(this.predsRows[loaded.position]!) : argmax(scores!)] : (fixed as number[]);
+    const preds = loaded.planned.preds;
+    // A worker sees only its images' rows: each is checked as it is used (in this thread all were checked up front).
+    if (fixed === undefined && preds) checkClassChoice(this.#numClasses!, undefined, [preds]);
+    const classes = fixed === undefined ? [preds ? argmax(preds) : argmax(scores!)] : (fixed as number[]);
     const suffixed = fixed !== undefined;
     const base = { sample: loaded.item.sample, source: loaded.item.kind === 'file' ? loaded.item.path : 'tensor', classes };
     try {
@@ -264,14 +271,5 @@ export class DecoderRun {
       throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
     }
     return target;
-  }
-
-  #report(completed: number, total: number, result: SampleResult): void {
-    if (!this.options.onProgress) return;
-    const seconds = (Date.now() - this.#clock) / 1000;
-    const computed = this.#counts.done + this.#counts.failed;
-    const rate = seconds > 0 ? computed / seconds : 0;
-    const etaSeconds = rate > 0 ? (total - completed) / rate : undefined;
-    this.options.onProgress({ completed, total, ...this.#counts, rate, etaSeconds, sample: result.sample, status: result.status, error: result.error });
   }
 }

@@ -52,3 +52,28 @@ export class ModelLoadError extends TfxaiError {
     );
   }
 }
+
+/**
+ * A decoder worker thread stopped unexpectedly (it exited, ran out of memory,
+ * or threw outside the pipeline). Each image it had been given and not yet
+ * finished is reported failed with this error; the run goes on with the other
+ * workers.
+ */
+export class WorkerCrashError extends TfxaiError {
+  constructor(
+    /** Which worker (0-based, in start order). */
+    readonly worker: number,
+    /** Its exit code, when it exited. */
+    readonly exitCode: number | undefined,
+    detail: string,
+  ) {
+    super('WORKER_CRASHED', `decoder worker ${worker} stopped unexpectedly (${detail}); the images it was processing are reported failed, the others go on`);
+  }
+}
+
+/** A `plugins` module cannot be imported, or exports no method module. */
+export class PluginLoadError extends TfxaiError {
+  constructor(readonly specifier: string, detail: string) {
+    super('PLUGIN_LOAD_FAILED', `cannot load plugin '${specifier}': ${detail}; a plugin is a module (path or package name) exporting the ContainerModule(s) that defineMethod returns`);
+  }
+}

@@ -11,3 +11,6 @@ export * from './preprocessing.js';
 export * from './model-loader.js';
 export * from './decoder-options.js';
 export * from './xai-decoder.js';
+export * from './plugin-modules.js';
+export { MIN_IMAGES_PER_WORKER, resolveWorkerCount, workerObstacle } from './worker-count.js';
+export { liveWorkerThreads } from './worker-pool.js';

@@ -1,28 +1,28 @@
 import { mkdir, unlink } from 'node:fs/promises';
-import type * as tf from '@tensorflow/tfjs';
-import { InvalidOptionError, adaptModel, initBackend, isGraphModel, isLayersModel, type ModelLike, type XaiMethod } from '@tfxai/core';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidOptionError, UnknownMethodError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
 import { defaultRegistry } from 'tfxai';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
-import { COLORMAP_NAMES, colormapLut } from './colormaps.js';
+import { COLORMAP_NAMES, colormapLut, type ColormapName } from './colormaps.js';
 import { DecoderRun } from './decoder-run.js';
 import type { DecoderResult, XaiDecoderOptions } from './decoder-options.js';
 import { OutputNotWritableError } from './errors.js';
 import { collectInputs } from './input-collection.js';
 import { loadModelFromFile } from './model-loader.js';
+import { declaredClassCount, modelInputSpec } from './model-spec.js';
 import { insideFolder } from './output-naming.js';
-import { checkStandardize, type ModelInputSpec } from './preprocessing.js';
+import { loadPluginModule, resolvePluginSpecifier } from './plugin-modules.js';
+import { checkStandardize, type StandardizeMode } from './preprocessing.js';
+import { checkClassChoice, planRun, type PlannedItem } from './run-plan.js';
+import { RunTally } from './run-tally.js';
+import { resolveWorkerCount } from './worker-count.js';
+import { runWorkerPool } from './worker-pool.js';
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, `got ${String(value)}; allowed: an integer >= 1`);
   return value;
-}
-
-/** The class count a model declares in its output shape, if it does. */
-function declaredClassCount(model: ModelLike): number | undefined {
-  const shape = isLayersModel(model) || isGraphModel(model) ? model.outputs[0]?.shape : undefined;
-  const classes = shape?.[shape.length - 1];
-  return typeof classes === 'number' && classes > 0 && shape!.length === 2 ? classes : undefined;
 }
 
 async function prepareOutputFolder(outDir: string): Promise<void> {
@@ -56,6 +56,11 @@ async function prepareOutputFolder(outDir: string): Promise<void> {
  * `<sample>.class_<c>.png` with `classes` or `allClasses`; path separators
  * in sample names become '.', and no name can leave the output folder.
  * Every file is written atomically (temporary file, then rename).
+ *
+ * With `workers` (default 'auto'), large runs over files are shared by
+ * worker threads, each with its own backend, model and method; output
+ * names are decided here before any thread starts, so results, files and
+ * progress are those of a run in this thread (see docs/pipeline.md).
  */
 export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderResult> {
   const started = Date.now();
@@ -89,37 +94,102 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   if (predsRows && predsRows.length !== items.length) {
     throw new InvalidOptionError('preds', `got ${predsRows.length} rows for ${items.length} input images; give one row of class scores per image, in input order`);
   }
+  const registry = options.registry ?? defaultRegistry();
+  const plugins = (options.plugins ?? []).map((plugin) => resolvePluginSpecifier(plugin));
+  for (const plugin of plugins) await loadPluginModule(plugin, registry);
   // An unknown method name is found before the model is loaded.
-  if (typeof options.method === 'string') (options.registry ?? defaultRegistry()).registration(options.method);
+  if (typeof options.method === 'string') registry.registration(options.method);
+  const workers = resolveWorkerCount(options, items, defaultRegistry());
   if (options.outDir) await prepareOutputFolder(options.outDir);
+
+  const planned = planRun(items, predsRows);
+  const tally = new RunTally(items.length, started, options.onProgress);
+  const overlay = { alpha, colormap };
+  // The mode's name is checked here so a typo fails before any thread starts; each thread checks it against the model's channels.
+  if (workers > 1) checkStandardize(options.standardize ?? 'none', options.channels);
+  if (workers > 1) return runInWorkers(options, planned, { workers, batchSize, plugins, overlay, predsRows, tally });
 
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
   try {
     const adapter = adaptModel(model);
-    const shape = adapter.inputShape;
-    const spec: ModelInputSpec = {
-      height: options.inputSize?.[0] ?? (shape?.[0] as number | null | undefined) ?? null,
-      width: options.inputSize?.[1] ?? (shape?.[1] as number | null | undefined) ?? null,
-      channels: options.channels ?? (shape?.[2] as number | null | undefined) ?? null,
-    };
+    const spec = modelInputSpec(adapter, options.inputSize, options.channels);
     const standardize = checkStandardize(options.standardize ?? 'none', spec.channels ?? undefined);
-    const method = createMethod(options, model);
-    const run = new DecoderRun(options, adapter, method, spec, standardize, predsRows, declaredClassCount(model), { alpha, colormap }, started);
-    return await run.process(items, batchSize);
+    const method = createMethod(options, model, registry);
+    const run = new DecoderRun(options, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) =>
+      checkClassChoice(numClasses, undefined, predsRows),
+    );
+    tally.startClock();
+    const { aborted } = await run.process(batchesOf(planned, batchSize), (position, result) => tally.add(position, result));
+    return tally.result(aborted, 1, []);
   } finally {
     if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
   }
 }
 
-function createMethod(options: XaiDecoderOptions, model: ModelLike): XaiMethod {
+function* batchesOf(planned: readonly PlannedItem[], batchSize: number): Generator<PlannedItem[]> {
+  for (let start = 0; start < planned.length; start += batchSize) yield planned.slice(start, start + batchSize);
+}
+
+/** The run on worker threads (see worker-pool.ts); the checks and names are this thread's, made before. */
+async function runInWorkers(
+  options: XaiDecoderOptions,
+  planned: readonly PlannedItem[],
+  run: {
+    workers: number;
+    batchSize: number;
+    plugins: string[];
+    overlay: { alpha: number; colormap: ColormapName };
+    predsRows: number[][] | undefined;
+    tally: RunTally;
+  },
+): Promise<DecoderResult> {
+  const setup = {
+    modelPath: path.resolve(options.model as string),
+    method: options.method as string,
+    methodOptions: options.methodOptions,
+    layerName: options.layerName,
+    plugins: run.plugins,
+    backend: tf.getBackend(),
+    inputSize: options.inputSize,
+    channels: options.channels,
+    standardize: (options.standardize ?? 'none') as StandardizeMode,
+    settings: { outDir: options.outDir, saveMaps: options.saveMaps, resume: options.resume, classes: options.classes, allClasses: options.allClasses, eps: options.eps },
+    overlay: run.overlay,
+  };
+  try {
+    const outcome = await runWorkerPool(planned, {
+      size: run.workers,
+      setup,
+      batchSize: run.batchSize,
+      signal: options.signal,
+      onReady: (declaredClasses) => {
+        // What the in-thread run checks before its first image; undeclared counts are checked by each worker after predicting.
+        if (declaredClasses !== undefined) checkClassChoice(declaredClasses, options.classes, run.predsRows);
+        run.tally.startClock();
+      },
+      sink: (position, result) => run.tally.add(position, result),
+    });
+    return run.tally.result(outcome.aborted, run.workers, outcome.crashes);
+  } catch (error) {
+    if (error instanceof UnknownMethodError) {
+      // Known here (checked above) but not in the workers: it was loaded into the registry some other way than `plugins`.
+      throw new InvalidOptionError(
+        'plugins',
+        `method '${String(options.method)}' is registered in this thread but not by the default registry or a plugin module the worker threads load; pass its module in \`plugins\`, or set workers to 1`,
+      );
+    }
+    throw error;
+  }
+}
+
+function createMethod(options: XaiDecoderOptions, model: ModelLike, registry: XaiRegistry): XaiMethod {
   if (typeof options.method !== 'string') {
     if (typeof options.method?.computeHeatmap !== 'function') {
       throw new InvalidOptionError('method', 'expected a method name or an object with computeHeatmap(image, classIndex)');
     }
     return options.method;
   }
-  const registry = options.registry ?? defaultRegistry();
   const methodOptions = { ...(options.methodOptions ?? {}), ...(options.layerName !== undefined ? { layerName: options.layerName } : {}) };
   return registry.decoder(options.method)(model, methodOptions);
 }
