@@ -12,7 +12,7 @@
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
 // its peak RSS (process.resourceUsage().maxRSS) is its own and kernel modes do not mix.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from './models.mjs';
@@ -211,7 +211,12 @@ async function main() {
   for (const note of notes) console.log(`- ${note}`);
   const out = args.out ?? join(root, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes }, null, 2));
+  // The decoder pipeline on 1 and 2 worker threads (issue 6, item 4): its own script, its table printed here too.
+  const workersOut = out.replace(/\.json$/, '') + '.pipeline-workers.json';
+  console.log('\nDecoder pipeline, worker threads:');
+  const workers = spawnSync(process.execPath, [join(here, 'pipeline-workers.mjs'), ...(args.quick ? ['--quick'] : []), '--out', workersOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const pipelineWorkers = workers.status === 0 ? JSON.parse(readFileSync(workersOut, 'utf8')) : { failed: `exit ${workers.status}` };
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 
