@@ -5,5 +5,6 @@ export * from '@tfxai/integrated-gradients';
 export * from '@tfxai/perturbation';
 export * from '@tfxai/cam';
 export * from '@tfxai/gradient-maps';
+export { registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels } from '@tfxai/wasm-kernels';
 export * from './official-modules.js';
 export * from './default-registry.js';

@@ -4,5 +4,18 @@ import { kernelShapModule, limeConModule, limeProModule, occlusionModule } from 
 import { gradCamModule, gradCamPlusPlusModule, scoreCamModule } from '@tfxai/cam';
 import { gradientShapModule, guidedBackpropModule, guidedGradCamModule, saliencyModule } from '@tfxai/gradient-maps';
 
-/** Every official method's module, in the order `tfxai methods` lists them. Adding a method is one line here. */
-export const officialModules: readonly ContainerModule[] = Object.freeze([integratedGradientsModule, gradCamModule, gradCamPlusPlusModule, scoreCamModule, saliencyModule, guidedBackpropModule, guidedGradCamModule, gradientShapModule, occlusionModule, limeProModule, limeConModule, kernelShapModule]);
+/** Every official method's module: the umbrella's default registry loads them all. Adding a method is one line here. */
+export const officialModules: readonly ContainerModule[] = Object.freeze([
+  integratedGradientsModule,
+  gradCamModule,
+  gradCamPlusPlusModule,
+  scoreCamModule,
+  saliencyModule,
+  guidedBackpropModule,
+  guidedGradCamModule,
+  gradientShapModule,
+  occlusionModule,
+  limeProModule,
+  limeConModule,
+  kernelShapModule,
+]);
