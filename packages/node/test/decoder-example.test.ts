@@ -6,6 +6,7 @@ import { decodeImage, loadModelFromFile, readImage, xaiDecoder, type RasterImage
 import { forEachBackend } from '@tfxai/test-utils';
 import { EXAMPLE_IMAGES, EXAMPLE_MODEL, FirstChannelMethod, listFiles, removeFolder, tempFolder } from './fixtures.js';
 import { readNpy } from './npy-reader.js';
+import { jetReference } from './jet-reference.js';
 
 interface Box {
   x: number;
@@ -14,28 +15,12 @@ interface Box {
   height: number;
 }
 
-/** Jet from its breakpoints (independent of the package's table). */
-function jet(x: number): number[] {
-  const ramp = (points: [number, number][]) => {
-    for (let i = 1; i < points.length; i++) {
-      const [x0, y0] = points[i - 1]!;
-      const [x1, y1] = points[i]!;
-      if (x <= x1) return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0);
-    }
-    return points[points.length - 1]![1];
-  };
-  return [
-    ramp([[0, 0], [0.35, 0], [0.66, 1], [0.89, 1], [1, 0.5]]),
-    ramp([[0, 0], [0.125, 0], [0.375, 1], [0.64, 1], [0.91, 0], [1, 0]]),
-    ramp([[0, 0.5], [0.11, 1], [0.34, 1], [0.65, 0], [1, 0]]),
-  ];
-}
 
 /** The largest deviation of an overlay from AUCMEDI's formula, computed straightforwardly. */
 function overlayDeviation(overlay: RasterImage, image: RasterImage, map: Float32Array, alpha: number): number {
   let worst = 0;
   for (let p = 0; p < image.width * image.height; p++) {
-    const color = jet(Math.trunc(Math.fround(map[p]! * 255)) / 255);
+    const color = jetReference(Math.trunc(Math.fround(map[p]! * 255)) / 255);
     for (let c = 0; c < 3; c++) {
       const expected = Math.trunc(alpha * 255 * color[c]! + (1 - alpha) * image.data[3 * p + c]!);
       worst = Math.max(worst, Math.abs(overlay.data[3 * p + c]! - expected));
