@@ -41,6 +41,21 @@ function undilateFilter(values: Float32Array, shape: number[], d: number): Float
   return out;
 }
 
+/** The conv2d grid both backprop kernels are checked over: odd and even inputs, kernel sizes and strides 1-3, every padding; cases with an empty output are left out. */
+function* conv2dGrid() {
+  for (const [inH, inW] of [[7, 6], [8, 8]] as const) {
+    for (const k of [1, 2, 3]) {
+      for (const stride of [1, 2, 3]) {
+        for (const pad of PADDINGS) {
+          const filterShape = [k, k, 3, 4];
+          const g = convGeometry([2, inH, inW, 3], filterShape, stride, 1, pad, undefined, false);
+          if (g.outHeight > 0 && g.outWidth > 0) yield { inH, inW, k, stride, pad, filterShape, g };
+        }
+      }
+    }
+  }
+}
+
 describe('tfxai wasm kernels equal the cpu kernels', function () {
   before(async () => {
     useTfxaiKernels('all');
@@ -50,40 +65,22 @@ describe('tfxai wasm kernels equal the cpu kernels', function () {
 
   it('Conv2DBackpropInput over kernel sizes, strides, paddings, odd shapes', async () => {
     let cases = 0;
-    for (const [inH, inW] of [[7, 6], [8, 8]] as const) {
-      for (const k of [1, 2, 3]) {
-        for (const stride of [1, 2, 3]) {
-          for (const pad of PADDINGS) {
-            const filterShape = [k, k, 3, 4];
-            const g = convGeometry([2, inH, inW, 3], filterShape, stride, 1, pad, undefined, false);
-            if (g.outHeight <= 0 || g.outWidth <= 0) continue;
-            const inputs = { dy: seeded([2, g.outHeight, g.outWidth, 4], cases + 1), filter: seeded(filterShape, cases + 2) };
-            const attrs = { strides: stride, pad, dataFormat: 'NHWC', inputShape: [2, inH, inW, 3] };
-            await expectKernelMatchesCpu('Conv2DBackpropInput', inputs, attrs, `in ${inH}x${inW} k${k} s${stride} pad ${padLabel(pad)}`);
-            cases++;
-          }
-        }
-      }
+    for (const { inH, inW, k, stride, pad, filterShape, g } of conv2dGrid()) {
+      const inputs = { dy: seeded([2, g.outHeight, g.outWidth, 4], cases + 1), filter: seeded(filterShape, cases + 2) };
+      const attrs = { strides: stride, pad, dataFormat: 'NHWC', inputShape: [2, inH, inW, 3] };
+      await expectKernelMatchesCpu('Conv2DBackpropInput', inputs, attrs, `in ${inH}x${inW} k${k} s${stride} pad ${padLabel(pad)}`);
+      cases++;
     }
     expect(cases).to.be.greaterThan(60);
   });
 
   it('Conv2DBackpropFilter over kernel sizes, strides, paddings, odd shapes', async () => {
     let cases = 0;
-    for (const [inH, inW] of [[7, 6], [8, 8]] as const) {
-      for (const k of [1, 2, 3]) {
-        for (const stride of [1, 2, 3]) {
-          for (const pad of PADDINGS) {
-            const filterShape = [k, k, 3, 4];
-            const g = convGeometry([2, inH, inW, 3], filterShape, stride, 1, pad, undefined, false);
-            if (g.outHeight <= 0 || g.outWidth <= 0) continue;
-            const inputs = { x: seeded([2, inH, inW, 3], cases + 3), dy: seeded([2, g.outHeight, g.outWidth, 4], cases + 4) };
-            const attrs = { strides: stride, pad, dataFormat: 'NHWC', filterShape };
-            await expectKernelMatchesCpu('Conv2DBackpropFilter', inputs, attrs, `in ${inH}x${inW} k${k} s${stride} pad ${padLabel(pad)}`);
-            cases++;
-          }
-        }
-      }
+    for (const { inH, inW, k, stride, pad, filterShape, g } of conv2dGrid()) {
+      const inputs = { x: seeded([2, inH, inW, 3], cases + 3), dy: seeded([2, g.outHeight, g.outWidth, 4], cases + 4) };
+      const attrs = { strides: stride, pad, dataFormat: 'NHWC', filterShape };
+      await expectKernelMatchesCpu('Conv2DBackpropFilter', inputs, attrs, `in ${inH}x${inW} k${k} s${stride} pad ${padLabel(pad)}`);
+      cases++;
     }
     expect(cases).to.be.greaterThan(60);
   });
