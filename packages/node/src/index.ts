@@ -17,3 +17,4 @@ export { liveWorkerThreads } from './worker-pool.js';
 export * from './model-metadata.js';
 export * from './map-warnings.js';
 export * from './shard.js';
+export * from './run-manifest.js';
