@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '@tfxai/core';
 
 /** Plain words for each backend. */
@@ -29,6 +30,9 @@ export function backendLine(name: string, forcedBy: string | undefined, initMess
 export async function startBackend(flag: BackendName | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let message: string | undefined;
   const name = await initBackend({ ...(flag ? { backend: flag } : {}), log: (m) => (message = m) });
+  // tfjs's cpu backend prints its own "install tfjs-node" banner on first use; this line says it already.
+  const backend = tf.backend() as { firstUse?: boolean };
+  if ('firstUse' in backend) backend.firstUse = false;
   const forcedBy = flag ? '--backend' : env['TFXAI_BACKEND']?.trim() ? 'TFXAI_BACKEND' : undefined;
   return backendLine(name, forcedBy, message);
 }
