@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { readImage } from '@tfxai/node';
 
 // A newcomer's run: the example model with no options, the backend line, class
 // names, constant-map warnings, shards and their summary, all through the real binary.
@@ -101,7 +102,7 @@ describe('tfxai CLI defaults (child process)', () => {
   });
 
   it('reports constant maps in the summary line and the JSON, with class names', async () => {
-    const run = await tfxai(['explain', '--plugin', FLAT_PLUGIN, '-m', MODEL, '--method', 'flat-map', '-o', path.join(work, 'flat'), '--json', '--glob', '{plus,x}-01.png', IMAGES]);
+    const run = await tfxai(['explain', '--plugin', FLAT_PLUGIN, '-m', MODEL, '--method', 'flat-map', '--alpha', 'aucmedi', '-o', path.join(work, 'flat'), '--json', '--glob', '{plus,x}-01.png', IMAGES]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr).to.match(/warning: 2 maps are constant \(one flat colour, no evidence anywhere\): plus-01\.png \(plus\), x-01\.png \(x\)/);
     const json = JSON.parse(run.stdout) as { warnings: { sample: string; classIndex: number; value: number; code: string }[] };
@@ -109,6 +110,12 @@ describe('tfxai CLI defaults (child process)', () => {
       ['plus-01.png', 0, 0, 'CONSTANT_MAP'],
       ['x-01.png', 2, 0, 'CONSTANT_MAP'],
     ]);
+    // A flat 0 map is jet's (0, 0, 0.5) everywhere; --alpha aucmedi blends it at 0.25: trunc(0.25 * 255 * jet + 0.75 * pixel).
+    const [image, overlay] = await Promise.all([readImage(path.join(IMAGES, 'plus-01.png')), readImage(path.join(work, 'flat', 'plus-01.png'))]);
+    for (let i = 0; i < image.data.length; i++) {
+      const jet = [0, 0, 0.5][i % 3]!;
+      expect(overlay.data[i], `value ${i}`).to.equal(Math.trunc(0.25 * 255 * jet + 0.75 * image.data[i]!));
+    }
     const summary = await tfxai(['summary', path.join(work, 'flat')]);
     expect(summary.stdout).to.match(/warning: 2 maps are constant.*plus-01\.png \(plus\), x-01\.png \(x\)/);
   });
