@@ -140,6 +140,24 @@ describe('model metadata (tfxai.json)', () => {
       expect(result.preprocessing).to.match(/standardize rescale \(from .*tfxai\.json\)/);
     });
 
+    it("worker threads apply the metadata too: channelOrder 'bgr' gives the same maps in 2 threads as in 1, and other maps than 'rgb'", async () => {
+      const { folder, model } = await modelCopy();
+      try {
+        await writeFile(path.join(folder, MODEL_METADATA_FILE), JSON.stringify({ standardize: 'rescale', channelOrder: 'bgr', classNames: ['p', 'r', 'x'] }));
+        const options = { inputs: EXAMPLE_IMAGES, model, method: 'saliency', glob: '{plus,ring}-0[12].png', classes: [0] };
+        const one = await xaiDecoder({ ...options, workers: 1 });
+        const two = await xaiDecoder({ ...options, workers: 2 });
+        expect(two.workers).to.equal(2);
+        expect(two.samples.map((s) => s.classNames)).to.deep.equal([['p'], ['p'], ['p'], ['p']]);
+        two.samples.forEach((s, i) => expect([...s.maps![0]!.map], s.sample).to.deep.equal([...one.samples[i]!.maps![0]!.map]));
+        const rgb = await xaiDecoder({ ...options, workers: 1, metadata: { standardize: 'rescale' } });
+        const differs = rgb.samples.some((s, i) => s.maps![0]!.map.some((v, j) => v !== one.samples[i]!.maps![0]!.map[j]));
+        expect(differs, 'reversing the channels changes the saliency maps').to.equal(true);
+      } finally {
+        await removeFolder(folder);
+      }
+    });
+
     it('without a sidecar the run reports the assumed preprocessing; class names that do not fit the model are an error', async () => {
       const { folder, model } = await modelCopy();
       try {
