@@ -6,3 +6,6 @@ export * from './method-options.js';
 export * from './progress-reporter.js';
 export * from './help-text.js';
 export * from './explain-command.js';
+export * from './summary-command.js';
+export * from './run-report.js';
+export * from './backend-line.js';

@@ -14,3 +14,7 @@ export * from './xai-decoder.js';
 export * from './plugin-modules.js';
 export { MIN_IMAGES_PER_WORKER, resolveWorkerCount, workerObstacle } from './worker-count.js';
 export { liveWorkerThreads } from './worker-pool.js';
+export * from './model-metadata.js';
+export * from './map-warnings.js';
+export * from './shard.js';
+export * from './run-manifest.js';
