@@ -5,12 +5,14 @@ export const MAIN_HELP = `tfxai: explainable-AI heatmaps for TensorFlow.js image
 
 Usage:
   tfxai explain --model <model.json> --method <name> --out <folder> <inputs...>
+  tfxai evaluate --model <model.json> --methods <a,b,...> --out <folder> <inputs...>
   tfxai methods [--plugin <module>]... [--json]
   tfxai help [command]
   tfxai --version
 
 Commands:
   explain   Compute a heatmap per image (files or folders) and write overlays
+  evaluate  Score methods' heatmaps: faithfulness, localisation, complexity, sanity checks
   methods   List the XAI methods: names, aliases, one-line descriptions
   help      Show the help of a command
 

@@ -15,9 +15,12 @@ export interface PointingGameOptions {
  *
  *   hit = [ argmax_p R_p in mask (dilated by tolerance) ]
  *
- * Ties for the maximum go to the first position in row-major order.
+ * When several positions share the maximum (piecewise-constant maps: LIME,
+ * occlusion), the tie is broken uniformly at random, in expectation: the
+ * result is the share of the maximal positions that hit, so a constant map
+ * scores the mask's share of the map (chance), not 0 or 1 by position.
  * Any spatial rank: maps and masks (N, H, W) or (N, D, H, W).
- * @returns one 0 or 1 per example
+ * @returns one value per example: 0 or 1 for a unique maximum, the hit share for a tie
  */
 export async function pointingGame(maps: unknown, masks: unknown, options: PointingGameOptions = {}): Promise<number[]> {
   rejectUnknownKeys('options', options, ['tolerance']);
@@ -28,17 +31,23 @@ export async function pointingGame(maps: unknown, masks: unknown, options: Point
   return Array.from({ length: data.maps.batch }, (_, i) => {
     const map = mapOf(data.maps, i);
     const mask = mapOf(data.masks, i);
-    let peak = 0;
-    for (let p = 1; p < map.length; p++) if (map[p]! > map[peak]!) peak = p;
-    const coords = strides.map((stride, a) => Math.floor(peak / stride) % shape[a]!);
-    // Any mask position within the cube of half-width `tolerance` around the peak is a hit.
-    const search = (axis: number, offset: number): boolean => {
-      if (axis === shape.length) return mask[offset]! > 0.5;
-      for (let c = Math.max(0, coords[axis]! - tolerance); c <= Math.min(shape[axis]! - 1, coords[axis]! + tolerance); c++) {
-        if (search(axis + 1, offset + c * strides[axis]!)) return true;
-      }
-      return false;
-    };
-    return search(0, 0) ? 1 : 0;
+    let max = -Infinity;
+    for (const v of map) max = Math.max(max, v);
+    let [peaks, hits] = [0, 0];
+    for (let peak = 0; peak < map.length; peak++) {
+      if (map[peak] !== max) continue;
+      peaks++;
+      const coords = strides.map((stride, a) => Math.floor(peak / stride) % shape[a]!);
+      // Any mask position within the cube of half-width `tolerance` around the peak is a hit.
+      const search = (axis: number, offset: number): boolean => {
+        if (axis === shape.length) return mask[offset]! > 0.5;
+        for (let c = Math.max(0, coords[axis]! - tolerance); c <= Math.min(shape[axis]! - 1, coords[axis]! + tolerance); c++) {
+          if (search(axis + 1, offset + c * strides[axis]!)) return true;
+        }
+        return false;
+      };
+      if (search(0, 0)) hits++;
+    }
+    return hits / peaks;
   });
 }

@@ -117,6 +117,12 @@ forEachBackend(() => {
       // The peak (5) is at (2, 2): outside, but within 1 pixel of the box.
       expect(await pointingGame(maps, masks)).to.deep.equal([0]);
       expect(await pointingGame(maps, masks, { tolerance: 1 })).to.deep.equal([1]);
+      // A tie of three maxima, one inside the box: a hit in one case of three; a constant map hits by the box's share.
+      const tie = tf.tensor3d([[9, 0, 0, 9], [0, 0, 0, 0], [0, 0, 9, 0], [0, 0, 0, 0]].flat(), [1, 4, 4]);
+      const constant = tf.fill([1, 4, 4], 2);
+      expect((await pointingGame(tie, masks))[0]).to.be.closeTo(1 / 3, 1e-12);
+      expect((await pointingGame(constant, masks))[0]).to.be.closeTo(4 / 16, 1e-12);
+      tf.dispose([tie, constant]);
       // Positive relevance 10, of which 5 inside.
       expect((await relevanceMassAccuracy(maps, masks))[0]).to.be.closeTo(0.5, 1e-12);
       // K = 4: the top four are 5, 4, 1, then the first 0 in row-major order (index 1, inside): 3 of 4 inside.
