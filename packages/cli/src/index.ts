@@ -6,3 +6,5 @@ export * from './method-options.js';
 export * from './progress-reporter.js';
 export * from './help-text.js';
 export * from './explain-command.js';
+export * from './evaluate-help.js';
+export * from './evaluate-command.js';

@@ -11,6 +11,7 @@ import {
   preprocessImage,
   readImage,
   safeStem,
+  stripExtension,
   writeFileAtomic,
   type DecoderProgress,
   type RasterImage,
@@ -85,7 +86,7 @@ async function findMask(options: EvaluateOptions, sample: string, image: RasterI
   const entry = options.boxes?.[sample] ?? options.boxes?.[base];
   if (entry) return boxMask('box' in entry ? entry.box : entry, [image.height, image.width]);
   if (!maskFiles) return undefined;
-  const strip = (name: string) => name.replace(/\.[^.]+$/, '');
+  const strip = (name: string) => stripExtension(name, IMAGE_EXTENSIONS).base;
   const file = maskFiles.get(safeStem(strip(sample))) ?? maskFiles.get(strip(base));
   if (!file) return undefined;
   const mask = await readImage(file);
@@ -145,7 +146,9 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const instances = new Map(methods.map((name) => [name, methodFor(name, model)]));
   const items = await collectInputs([...options.inputs], { glob: options.glob });
   const maskFiles = await listMasks(options.masksDir);
-  const resultFile = (sample: string, method: string) => path.join(resultsDir, `${safeStem(sample)}--${safeStem(method)}.json`);
+  // Named like explain's outputs: the sample's path without its image extension, separators as '.'.
+  const stemOf = (sample: string) => safeStem(stripExtension(sample, IMAGE_EXTENSIONS).base);
+  const resultFile = (sample: string, method: string) => path.join(resultsDir, `${stemOf(sample)}--${safeStem(method)}.json`);
 
   const evaluations: SampleEvaluation[] = [];
   const failures: EvaluationResult['failures'] = [];
