@@ -54,12 +54,13 @@ async function removalCurves(mode: 'deletion' | 'insertion', model: ModelLike, i
         return Float32Array.from(features.labels, (f) => (mode === 'deletion' ? (rank[f]! < changed ? 1 : 0) : rank[f]! < changed ? 0 : 1));
       });
       const image = inputs.images.slice(i, 1);
-      const fillImage = fillFor(image, fill);
+      let fillImage: tf.Tensor | undefined;
       try {
+        fillImage = fillFor(image, fill);
         const scores = await blendedScores(inputs.adapter, image, fillImage, masks, inputs.targets[i]!, batchSize);
         curves.push({ fractions, scores, area: trapezoidArea(fractions, scores) });
       } finally {
-        tf.dispose([image, fillImage]);
+        tf.dispose(fillImage ? [image, fillImage] : [image]);
       }
     }
     return curves;

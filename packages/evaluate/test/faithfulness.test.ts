@@ -124,6 +124,29 @@ forEachBackend(() => {
     });
   });
 
+  describe('on volumes (N, D, H, W, C) with a model that takes them', () => {
+    it('deletion follows the hand curve and MuFidelity is 1 for the exact attributions of a linear model', async () => {
+      const shape = [3, 4, 5, 2];
+      const size = 3 * 4 * 5;
+      const xValues = seededValues(size * 2, 31);
+      const wValues = seededValues(size * 2, 32, -1, 1);
+      const x = tf.tensor(xValues, [1, ...shape]);
+      const w = tf.tensor(wValues, shape);
+      const model = linearModel(w);
+      const contributions = Float64Array.from({ length: size }, (_, p) => wValues[2 * p]! * xValues[2 * p]! + wValues[2 * p + 1]! * xValues[2 * p + 1]!);
+      const maps = tf.tensor(Float32Array.from(contributions), [1, 3, 4, 5]);
+      const [curve] = await expectNoLeak(() => deletionCurves(model, x, maps, 0, { steps: 6, fill: 'mean' }).then(async (c) => (await deletionCurves(model, x, maps, 0, { steps: 6 })).concat(c)));
+      const order = Array.from({ length: size }, (_, p) => p).sort((p, q) => contributions[q]! - contributions[p]!);
+      const total = contributions.reduce((a, b) => a + b, 0);
+      const hand = Array.from({ length: 7 }, (_, k) => total - order.slice(0, Math.round((k * size) / 6)).reduce((s, p) => s + contributions[p]!, 0));
+      expectAllClose(curve!.scores, hand, 1e-4);
+      const [mu] = await expectNoLeak(() => muFidelity(model, x, maps, 0, { samples: 40, gridSize: 2 }));
+      expect(mu).to.be.closeTo(1, 1e-5);
+      expect(await expectNoLeakOnThrow(() => deletionCurves(model, x, maps, 0, { fill: 'blur' }))).to.be.instanceOf(InvalidOptionError);
+      tf.dispose([x, w, maps]);
+    });
+  });
+
   describe('MuFidelity', () => {
     it('is 1 for the exact attributions of a linear model, -1 for their negation, lower for noise', async () => {
       const xValues = seededValues(P * C, 21);
