@@ -3,6 +3,9 @@ import type { EvaluationResult } from './evaluation-run.js';
 import { METRIC_COLUMNS } from './summary.js';
 import { escapeXml } from './svg-png.js';
 
+/** A number for the page; NaN (stored in JSON as null) when a similarity is undefined (a constant map) shows as 'n/a'. */
+const show = (value: number | null) => (value === null || !Number.isFinite(value) ? 'n/a' : value.toFixed(3));
+
 /** The HTML page of an evaluation: the ranking table, the curves and the randomisation strips (images linked relatively). */
 export function reportHtml(result: EvaluationResult): string {
   const columns = METRIC_COLUMNS.filter((c) => Object.values(result.summary).some((row) => row[c.key] !== undefined));
@@ -17,7 +20,7 @@ export function reportHtml(result: EvaluationResult): string {
     .join('\n');
   const cascades = result.cascades
     .map((c) => {
-      const stages = c.stages.map((s) => `<tr><td>${escapeXml(s.layer)}</td><td>${s.spearman.toFixed(3)}</td><td>${s.ssim.toFixed(3)}</td></tr>`).join('');
+      const stages = c.stages.map((s) => `<tr><td>${escapeXml(s.layer)}</td><td>${show(s.spearman)}</td><td>${show(s.ssim)}</td></tr>`).join('');
       return `<h3>${escapeXml(c.method)}</h3><img src="${escapeXml(path.basename(c.picture))}" alt="randomisation cascade of ${escapeXml(c.method)}">
 <table><tr><th>randomised up to</th><th>Spearman ρ</th><th>SSIM</th></tr>${stages}</table>`;
     })
@@ -34,7 +37,7 @@ th:first-child { text-align: left; }
 <h1>tfxai evaluation</h1>
 <p>${result.total} images, methods ${result.methods.map(escapeXml).join(', ')}; ${result.done} computed, ${result.skipped} resumed, ${result.failed} failed, in ${result.seconds.toFixed(1)} s.
 The target of every image is the model's top class. Mean ± sample standard deviation over images; ↑ higher is better, ↓ lower is better.
-"rank" is the mean rank over the faithfulness and localisation metrics (1 = best).</p>
+"rank" is the mean rank over deletion, insertion, MuFidelity, pointing game, relevance mass and relevance rank (1 = best).</p>
 <table><tr><th>method</th><th>rank</th>${columns.map((c) => `<th>${escapeXml(c.label)} ${c.higherIsBetter ? '↑' : '↓'}</th>`).join('')}</tr>
 ${rows}
 </table>
@@ -44,7 +47,7 @@ Insertion: pixels restored onto the fill in the same order (the score should ris
 <img src="curves.png" alt="deletion and insertion curves">
 <h2>Model parameter randomisation (Adebayo et al. 2018)</h2>
 <p>The layers' weights are re-initialised from the top; a method that explains the model gives maps that change (similarities fall to 0).
-Maps that stay the same do not depend on the weights.</p>
+Maps that stay the same do not depend on the weights. n/a: a constant map, whose rank correlation is undefined.</p>
 ${cascades || '<p>(not run: it needs a layers model)</p>'}
 ${result.failures.length ? `<h2>Failures</h2><ul>${result.failures.map((f) => `<li>${escapeXml(f.sample)}: ${escapeXml(f.error.message)}</li>`).join('')}</ul>` : ''}
 </body></html>
