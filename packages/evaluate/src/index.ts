@@ -3,6 +3,7 @@ export * from './host-maps.js';
 export * from './statistics.js';
 export * from './spearman.js';
 export * from './ssim.js';
+export * from './min-max-scale.js';
 export * from './features.js';
 export * from './fill.js';
 export * from './explainer.js';

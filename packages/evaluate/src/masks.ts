@@ -27,7 +27,7 @@ export function boxMask(box: Box, spatialShape: readonly number[]): Float32Array
   }
   const starts = volume ? [box.z!, box.y, box.x] : [box.y, box.x];
   const sizes = volume ? [box.depth!, box.height, box.width] : [box.height, box.width];
-  const lo = starts.map((s, a) => Math.max(0, s));
+  const lo = starts.map((s) => Math.max(0, s));
   const hi = starts.map((s, a) => Math.min(spatialShape[a]!, s + sizes[a]!));
   if (lo.some((l, a) => l >= hi[a]!)) throw new InvalidInputError(`box ${JSON.stringify(box)} lies outside the map of shape [${spatialShape}] or is empty`);
   const mask = new Float32Array(spatialShape.reduce((a, b) => a * b, 1));

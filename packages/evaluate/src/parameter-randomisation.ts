@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, LayerNotFoundError, checkChoice, checkSeed, isLayersModel, mixSeed, rejectUnknownKeys, seededRandom } from '@tfxai/core';
 import type { ExplainFunction } from './explainer.js';
 import { mapOf, readMaps, type HostMaps } from './host-maps.js';
+import { minMaxScaled } from './min-max-scale.js';
 import { structuralSimilarity } from './ssim.js';
 import { spearmanCorrelation } from './spearman.js';
 import { layersTopDown, randomisedWeights } from './weight-randomisation.js';
@@ -36,17 +37,6 @@ export interface RandomisationResult {
   /** The maps of the model as given, with `keepMaps`. */
   originalMaps?: HostMaps;
   stages: RandomisationStage[];
-}
-
-/** A map min-max normalised to [0, 1] (a constant map becomes zeros). */
-function normalised(map: Float32Array): Float64Array {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of map) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return Float64Array.from(map, (v) => (max > min ? (v - min) / (max - min) : 0));
 }
 
 /**
@@ -110,7 +100,7 @@ export async function modelParameterRandomisation(
       const ssim: number[] = [];
       for (let i = 0; i < reference.batch; i++) {
         spearman.push(spearmanCorrelation(mapOf(reference, i), mapOf(maps, i)));
-        ssim.push(structuralSimilarity(normalised(mapOf(reference, i)), normalised(mapOf(maps, i)), reference.spatialShape));
+        ssim.push(structuralSimilarity(minMaxScaled(mapOf(reference, i)), minMaxScaled(mapOf(maps, i)), reference.spatialShape));
       }
       stages.push({ layer: layer.name, spearman, ssim, ...(options.keepMaps ? { maps } : {}) });
     }

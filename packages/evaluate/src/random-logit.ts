@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, checkInteger, checkSeed, mixSeed, randomInt, rejectUnknownKeys, seededRandom } from '@tfxai/core';
 import type { ExplainFunction } from './explainer.js';
 import { mapOf, readMaps } from './host-maps.js';
+import { minMaxScaled } from './min-max-scale.js';
 import { structuralSimilarity } from './ssim.js';
 import { spearmanCorrelation } from './spearman.js';
 
@@ -21,12 +22,6 @@ export interface RandomLogitResult {
   ssim: number[];
   /** Per example: Spearman's rank correlation between the two maps (lower is better). */
   spearman: number[];
-}
-
-function normalised(map: Float32Array): Float64Array {
-  let [min, max] = [Infinity, -Infinity];
-  for (const v of map) [min, max] = [Math.min(min, v), Math.max(max, v)];
-  return Float64Array.from(map, (v) => (max > min ? (v - min) / (max - min) : 0));
 }
 
 /**
@@ -59,7 +54,7 @@ export async function randomLogit(explain: ExplainFunction, images: tf.Tensor, t
     const ssim: number[] = [];
     const spearman: number[] = [];
     for (let i = 0; i < a.batch; i++) {
-      ssim.push(structuralSimilarity(normalised(mapOf(a, i)), normalised(mapOf(b, i)), a.spatialShape));
+      ssim.push(structuralSimilarity(minMaxScaled(mapOf(a, i)), minMaxScaled(mapOf(b, i)), a.spatialShape));
       spearman.push(spearmanCorrelation(mapOf(a, i), mapOf(b, i)));
     }
     return { randomTargets, ssim, spearman };
