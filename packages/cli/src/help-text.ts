@@ -5,6 +5,7 @@ export const MAIN_HELP = `tfxai: explainable-AI heatmaps for TensorFlow.js image
 
 Usage:
   tfxai explain --model <model.json> --method <name> --out <folder> <inputs...>
+  tfxai evaluate --model <model.json> --methods <a,b,...> --out <folder> <inputs...>
   tfxai methods [--plugin <module>]... [--json]
   tfxai summary <folder> [--json]
   tfxai help [command]
@@ -12,6 +13,7 @@ Usage:
 
 Commands:
   explain   Compute a heatmap per image (files or folders) and write overlays
+  evaluate  Score methods' heatmaps: faithfulness, localisation, complexity, sanity checks
   methods   List the XAI methods: names, aliases, one-line descriptions
   summary   Merge the run records of every shard of an output folder into one report
   help      Show the help of a command
@@ -127,7 +129,7 @@ Options:
 `;
 
 /** `tfxai help --help`. */
-export const HELP_HELP = `Usage: tfxai help [explain|methods|summary]
+export const HELP_HELP = `Usage: tfxai help [explain|evaluate|methods|summary]
 
 Shows the help of a command, or the overview without one.
 `;

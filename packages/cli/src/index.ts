@@ -9,3 +9,5 @@ export * from './explain-command.js';
 export * from './summary-command.js';
 export * from './run-report.js';
 export * from './backend-line.js';
+export * from './evaluate-help.js';
+export * from './evaluate-command.js';
