@@ -52,7 +52,8 @@ export type Unregister = () => void;
 const scopedKernels = new Map<string, ScopedKernelConfig>();
 const scopedGradients = new Map<string, ScopedGradientConfig>();
 const scopedPatches = new Map<string, ScopedPatchConfig>();
-const setUpBackends = new WeakMap<ScopedKernelConfig, WeakSet<tf.KernelBackend>>();
+type AnyBackend = Parameters<tf.KernelSetupFunc>[0];
+const setUpBackends = new WeakMap<ScopedKernelConfig, WeakSet<AnyBackend>>();
 const missingKernels = new Map<string, tf.KernelConfig>();
 let depth = 0;
 
@@ -202,11 +203,11 @@ function swapIn(backendName: string): () => void {
   return restore;
 }
 
-function swapKernel(config: ScopedKernelConfig, backend: tf.KernelBackend | null): () => void {
+function swapKernel(config: ScopedKernelConfig, backend: AnyBackend | null): () => void {
   const { kernelName, backendName } = config;
   const stock = tf.getKernel(kernelName, backendName);
   if (backend && config.setupFunc) {
-    const done = setUpBackends.get(config) ?? new WeakSet<tf.KernelBackend>();
+    const done = setUpBackends.get(config) ?? new WeakSet<AnyBackend>();
     setUpBackends.set(config, done);
     if (!done.has(backend)) {
       config.setupFunc(backend);
@@ -222,7 +223,7 @@ function swapKernel(config: ScopedKernelConfig, backend: tf.KernelBackend | null
     ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
     ...(stock?.disposeFunc || config.disposeFunc
       ? {
-          disposeFunc: (b: tf.KernelBackend) => {
+          disposeFunc: (b: AnyBackend) => {
             stock?.disposeFunc?.(b);
             config.disposeFunc?.(b);
           },
