@@ -16,6 +16,8 @@ import { dilatedConv2dGradConfig } from './gradients/dilated-conv2d-grad.js';
 import { fusedConv2dGradConfig, fusedDepthwiseConv2dGradConfig } from './gradients/fused-conv-grad.js';
 import { dilatedDepthwiseConv2dGradConfig } from './gradients/dilated-depthwise-conv2d-grad.js';
 import { TFXAI_WASM_KERNELS } from './kernel-list.js';
+import { resizeBilinearGradShapeFix } from './cpu/resize-bilinear-grad.js';
+import { resizeNearestNeighborGradCpu } from './cpu/resize-nearest-neighbor-grad.js';
 import type { KernelRole } from './tfxai-kernel.js';
 
 /**
@@ -132,6 +134,13 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
       next.unregister.push(registerScopedKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: (args) => kernel.kernelFunc(args, stock.kernelFunc) }));
       next.scoped.add(kernel.kernelName);
     }
+  }
+
+  // tfjs-backend-cpu's resize gradients: wrong for batch > 1 (nearest), shape of non-square (bilinear).
+  next.unregister.push(registerScopedKernel({ kernelName: 'ResizeNearestNeighborGrad', backendName: 'cpu', kernelFunc: resizeNearestNeighborGradCpu }));
+  const stockBilinearGrad = tf.getKernel('ResizeBilinearGrad', 'cpu');
+  if (stockBilinearGrad) {
+    next.unregister.push(registerScopedKernel({ kernelName: 'ResizeBilinearGrad', backendName: 'cpu', kernelFunc: resizeBilinearGradShapeFix(stockBilinearGrad.kernelFunc) }));
   }
 
   // Gradients are global in tfjs (one per kernel name): tfxai's are scoped, for every backend.
