@@ -8,6 +8,11 @@ import * as tf from '@tensorflow/tfjs';
  * statistics (not the identity) so that their gradients are exercised.
  */
 export interface KerasLikeOptions {
+  /**
+   * InceptionV3-like only: BatchNormalization with `scale: true` and the scale set to ones, the
+   * same function as the default `scale: false` (a twin stock tfjs can differentiate). Default false.
+   */
+  unitScaleTwin?: boolean;
   /** Height and width of the square input; default 32. */
   inputSize?: number;
   /** Default 5. */
@@ -24,21 +29,23 @@ class Seeds {
   get bias(): tf.serialization.Serializable {
     return tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: this.next++ });
   }
-  /** Batch normalisation with random moving statistics and (when present) scale and offset. */
-  batchNorm(options: { scale?: boolean; center?: boolean } = {}): tf.layers.Layer {
+  /** Batch normalisation with random moving statistics and (when present) offset and scale (all ones with `unitScale`). */
+  batchNorm(options: { scale?: boolean; center?: boolean; unitScale?: boolean } = {}): tf.layers.Layer {
+    const { unitScale, ...layerOptions } = options;
+    const gammaSeed = (this.next += 4) - 2;
     return tf.layers.batchNormalization({
       epsilon: 1e-3,
-      ...options,
-      movingMeanInitializer: tf.initializers.randomUniform({ minval: -0.2, maxval: 0.2, seed: this.next++ }) as never,
-      movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: this.next++ }) as never,
-      gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: this.next++ }) as never,
-      betaInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: this.next++ }) as never,
+      ...layerOptions,
+      movingMeanInitializer: tf.initializers.randomUniform({ minval: -0.2, maxval: 0.2, seed: gammaSeed - 2 }) as never,
+      movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: gammaSeed - 1 }) as never,
+      gammaInitializer: (unitScale ? tf.initializers.ones() : tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: gammaSeed })) as never,
+      betaInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: gammaSeed + 1 }) as never,
     });
   }
 }
 
 function resolve(options: KerasLikeOptions): Required<KerasLikeOptions> {
-  return { inputSize: options.inputSize ?? 32, numClasses: options.numClasses ?? 5, seed: options.seed ?? 1 };
+  return { inputSize: options.inputSize ?? 32, numClasses: options.numClasses ?? 5, seed: options.seed ?? 1, unitScaleTwin: options.unitScaleTwin ?? false };
 }
 
 function classifierHead(features: tf.SymbolicTensor, numClasses: number, seeds: Seeds): tf.SymbolicTensor {
@@ -79,12 +86,12 @@ export function mobileNetV2Like(options: KerasLikeOptions = {}): tf.LayersModel 
  * average pool -> 1x1) concatenated on channels, global average pooling and a dense softmax.
  */
 export function inceptionV3Like(options: KerasLikeOptions = {}): tf.LayersModel {
-  const { inputSize, numClasses, seed } = resolve(options);
+  const { inputSize, numClasses, seed, unitScaleTwin } = resolve(options);
   const s = new Seeds(seed);
   const input = tf.input({ shape: [inputSize, inputSize, 3] });
   const convBn = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides = 1, padding: 'same' | 'valid' = 'same') => {
     const conv = tf.layers.conv2d({ filters, kernelSize, strides, padding, useBias: false, kernelInitializer: s.kernel as never }).apply(x) as tf.SymbolicTensor;
-    return tf.layers.activation({ activation: 'relu' }).apply(s.batchNorm({ scale: false }).apply(conv)) as tf.SymbolicTensor;
+    return tf.layers.activation({ activation: 'relu' }).apply(s.batchNorm(unitScaleTwin ? { scale: true, unitScale: true } : { scale: false }).apply(conv)) as tf.SymbolicTensor;
   };
   const stem = convBn(convBn(input, 8, 3, 2, 'valid'), 8, 3);
   const pooled = tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(stem) as tf.SymbolicTensor;
