@@ -51,7 +51,7 @@ export interface TfxaiKernelStatus {
   /** Conv2D / DepthwiseConv2dNative gradients accept dilation rates > 1. */
   dilatedGradients: boolean;
   /**
-   * While gradients are recorded, tf.fused convolutions run the fused kernel with tfxai's lazy
+   * Inside tfxai's gradient passes, tf.fused convolutions run the fused kernel with tfxai's lazy
    * kernel gradients ('all') or, when dilated, the unfused ops ('gaps'). See fused-conv-route.ts.
    */
   fusedConvRoute: boolean;
