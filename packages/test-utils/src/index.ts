@@ -2,3 +2,4 @@ export * from './backends.js';
 export * from './leaks.js';
 export * from './numbers.js';
 export * from './graph-model-from-nodes.js';
+export * from './keras-like-models.js';

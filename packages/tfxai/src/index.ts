@@ -1,4 +1,6 @@
-// Registers tfxai's wasm gradient kernels (TFXAI_KERNELS=off: none) before any method runs.
+// Registers tfxai's kernels before any method runs (TFXAI_KERNELS=off: none): the wasm backend's
+// missing kernels for good; every replacement of a working kernel, gradient or op only inside
+// tfxai's own gradient passes (withTfxaiKernels), so a user's tf.grad / model.fit is untouched.
 import '@tfxai/wasm-kernels';
 export * from '@tfxai/core';
 export * from '@tfxai/integrated-gradients';

@@ -60,7 +60,9 @@ function runFusedKernel(kernelName: string, args: FusedConvArgs | FusedDepthwise
 
 /**
  * Installs the route (see {@link FusedConvRoute}) by replacing the two entries of the
- * tf.fused object.
+ * tf.fused object. registration.ts applies it only inside tfxai's own gradient passes (a scoped
+ * patch of @tfxai/core's withTfxaiKernels, undone by {@link restoreFusedConvs} as the pass ends):
+ * outside them tf.fused is tfjs's own.
  * @returns false when tf.fused cannot be patched (an ES-module build whose namespace is frozen)
  */
 export function routeFusedConvGradients(route: FusedConvRoute): boolean {

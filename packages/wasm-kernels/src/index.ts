@@ -9,5 +9,6 @@ export { depthwiseInputGradient } from './depthwise-input-gradient.js';
 export { depthwiseFilterGradient } from './depthwise-filter-gradient.js';
 export { convGeometry, type ConvGeometry, type ConvPadding } from './conv-geometry.js';
 
-// Importing the package registers the kernels (TFXAI_KERNELS=off: none).
+// Importing the package registers the kernels (TFXAI_KERNELS=off: none): the wasm gaps for good,
+// everything that replaces a working kernel, gradient or op inside withTfxaiKernels only.
 registerTfxaiKernels();
