@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, type ModelAdapter } from '@tfxai/core';
+import { InvalidInputError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, withTfxaiKernels, type ModelAdapter } from '@tfxai/core';
 import { findTargetLayer } from './find-target-layer.js';
 import { findGraphNode, searchGraphFeatureMap } from './find-graph-node.js';
 import { withLayerCall } from './layer-call-patch.js';
@@ -130,7 +130,7 @@ class LayersModelActivations implements LayerActivations {
               return tf.add(output, delta);
             },
           );
-        const gradients = tf.grad(objective)(tf.zeros(shape)) as tf.Tensor4D;
+        const gradients = withTfxaiKernels(() => tf.grad(objective)(tf.zeros(shape))) as tf.Tensor4D;
         return { activations: kept!.clone(), gradients };
       });
     } finally {
@@ -180,7 +180,7 @@ class GraphModelActivations implements LayerActivations {
           const scores = this.model.execute({ [this.#inputName]: inputs, [this.layerName]: a }, this.#outputName) as tf.Tensor;
           return tf.sum(tf.mul(scores.reshape([inputs.shape[0], -1]), selector));
         };
-        return tf.grad(objective)(activations) as tf.Tensor4D;
+        return withTfxaiKernels(() => tf.grad(objective)(activations)) as tf.Tensor4D;
       });
       return { activations, gradients };
     } catch (error) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelAdapter } from './model-adapter.js';
+import { withTfxaiKernels } from './kernel-scope.js';
 import { targetSelector } from './target-selection.js';
 
 /**
@@ -7,6 +8,7 @@ import { targetSelector } from './target-selection.js';
  * scaled by `rowWeights` (default 1): row r of the result is
  * `rowWeights[r] * d F(x_r)[targets[r]] / d x_r`. One backward pass for the
  * whole batch; rows do not interact because inference is per example.
+ * Runs inside {@link withTfxaiKernels} (tfxai's scoped kernels and gradients).
  */
 export function targetGradients(
   adapter: ModelAdapter,
@@ -18,6 +20,6 @@ export function targetGradients(
   return tf.tidy(() => {
     const selector = targetSelector(targets, numClasses, rowWeights);
     const objective = (x: tf.Tensor) => tf.sum(tf.mul(adapter.predict(x as tf.Tensor4D), selector));
-    return tf.grad(objective)(inputs) as tf.Tensor4D;
+    return withTfxaiKernels(() => tf.grad(objective)(inputs)) as tf.Tensor4D;
   });
 }

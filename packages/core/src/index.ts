@@ -10,6 +10,7 @@ export * from './method-name.js';
 export * from './core-module.js';
 export * from './backend.js';
 export * from './target-selection.js';
+export * from './kernel-scope.js';
 export * from './gradients.js';
 export * from './heatmap.js';
 export * from './image-ops.js';

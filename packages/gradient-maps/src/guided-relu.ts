@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { TfxaiError } from '@tfxai/core';
+import { TfxaiError, withGradientOverrides, withTfxaiKernels } from '@tfxai/core';
 
 /**
  * Guided backpropagation's rule (Springenberg et al. 2015) for the ReLU kernels:
@@ -26,9 +26,9 @@ const GUIDED_RELU_GRADIENTS: readonly tf.GradConfig[] = [
 ];
 
 /**
- * Runs `compute` (a forward and backward pass, e.g. a `tf.grad` call) with the
- * guided gradient registered for the `Relu` and `Relu6` kernels, and restores
- * the previous gradients in a finally block.
+ * Runs `compute` (a forward and backward pass, e.g. a `tf.grad` call) inside tfxai's kernel
+ * scope (`withTfxaiKernels`) with the guided gradient registered for the `Relu` and `Relu6`
+ * kernels; the previous gradients are restored exactly in `finally` (`withGradientOverrides`).
  *
  * Why this is scoped exactly: TensorFlow.js looks a kernel's gradient up when the
  * forward op is recorded on the tape, and `compute` runs synchronously, so no
@@ -40,20 +40,14 @@ const GUIDED_RELU_GRADIENTS: readonly tf.GradConfig[] = [
  * @throws TfxaiError code 'ASYNC_GUIDED_COMPUTATION' when `compute` returns a promise (the scope would end before it runs)
  */
 export function withGuidedRelu<T>(compute: () => T): T {
-  const previous = GUIDED_RELU_GRADIENTS.map((config) => tf.getGradient(config.kernelName));
-  for (const config of GUIDED_RELU_GRADIENTS) tf.registerGradient(config);
-  try {
-    const result = compute();
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      throw new TfxaiError('ASYNC_GUIDED_COMPUTATION', 'withGuidedRelu needs a synchronous computation (a tf.grad call); an async one would run after the guided gradients are restored');
-    }
-    return result;
-  } finally {
-    GUIDED_RELU_GRADIENTS.forEach((config, i) => {
-      const original = previous[i];
-      if (original) tf.registerGradient(original);
-      else tf.unregisterGradient(config.kernelName);
-    });
-  }
+  return withTfxaiKernels(() =>
+    withGradientOverrides(GUIDED_RELU_GRADIENTS, () => {
+      const result = compute();
+      if (result instanceof Promise) {
+        result.catch(() => {});
+        throw new TfxaiError('ASYNC_GUIDED_COMPUTATION', 'withGuidedRelu needs a synchronous computation (a tf.grad call); an async one would run after the guided gradients are restored');
+      }
+      return result;
+    }),
+  );
 }

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 // The stock wasm kernels must be in the registry before we look for gaps in it.
 import '@tensorflow/tfjs-backend-wasm';
-import { InvalidOptionError } from '@tfxai/core';
+import {
+  InvalidOptionError,
+  registerMissingKernel,
+  registerScopedGradient,
+  registerScopedKernel,
+  registerScopedPatch,
+  unregisterMissingKernel,
+} from '@tfxai/core';
 import { restoreFusedConvs, routeFusedConvGradients } from './fused-conv-route.js';
-import { batchNormGradConfig } from './gradients/batch-norm-grad.js';
+import { batchNormGradConfig, dropAbsentBatchNormInputs, scaleOptionalBatchNormGradConfig } from './gradients/batch-norm-grad.js';
 import { clipByValueGradConfig } from './gradients/clip-by-value-grad.js';
 import { dilatedConv2dGradConfig } from './gradients/dilated-conv2d-grad.js';
 import { fusedConv2dGradConfig, fusedDepthwiseConv2dGradConfig } from './gradients/fused-conv-grad.js';
@@ -12,11 +19,13 @@ import { TFXAI_WASM_KERNELS } from './kernel-list.js';
 import type { KernelRole } from './tfxai-kernel.js';
 
 /**
- * Which tfxai kernels are active:
- * - 'all': every one (fills the wasm backend's gaps, replaces the stock kernels tfxai does faster,
- *   gradients for dilated convolutions, fused convolution kernels with lazy gradients while
- *   recording gradients, leaner batch-norm and clip (ReLU6) gradients);
- * - 'gaps': only what is missing (the wasm gaps and dilated-convolution gradients); stock kernels stay;
+ * Which tfxai kernels are active. The wasm gaps are registered for good; everything else applies
+ * only inside tfxai's own gradient passes (`withTfxaiKernels` in @tfxai/core):
+ * - 'all': every one (fills the wasm backend's gaps; inside tfxai's passes: the stock kernels tfxai
+ *   does faster, gradients for dilated convolutions and for batch norm without a scale, fused
+ *   convolution kernels with lazy gradients, leaner batch-norm and clip (ReLU6) gradients);
+ * - 'gaps': only what is missing (the wasm gaps; inside tfxai's passes: dilated-convolution and
+ *   scale-less batch-norm gradients); stock kernels stay;
  * - 'off': none; TensorFlow.js as shipped.
  */
 export type TfxaiKernelMode = 'all' | 'gaps' | 'off';
@@ -29,7 +38,7 @@ export interface TfxaiKernelState {
   formulation: string;
   /** The wasm backend had its own kernel of this name. */
   stockExists: boolean;
-  /** tfxai's kernel is the one registered now. */
+  /** tfxai's kernel is registered: for good (a gap) or inside tfxai's passes (a replacement). */
   active: boolean;
 }
 
@@ -51,11 +60,15 @@ export interface TfxaiKernelStatus {
 interface Registration {
   mode: TfxaiKernelMode;
   stock: Map<string, tf.KernelConfig | undefined>;
-  active: Set<string>;
-  stockGradients: tf.GradConfig[];
+  /** Kernels registered for good because wasm has none (gaps). */
+  gaps: Set<string>;
+  /** Kernels that replace wasm's own inside tfxai's calls only. */
+  scoped: Set<string>;
+  /** Takes every scoped kernel, gradient and patch back out. */
+  unregister: Array<() => void>;
+  dilatedGradients: boolean;
   fusedConvRoute: boolean;
   fasterGradients: boolean;
-  fusedKernelGradients: boolean;
 }
 
 let registration: Registration | undefined;
@@ -74,79 +87,90 @@ export function kernelModeFromEnvironment(): TfxaiKernelMode {
   throw new InvalidOptionError('TFXAI_KERNELS', `got '${value}'; allowed: on (= all), all, gaps, off`);
 }
 
+/** Whether tf.fused's entries can be swapped at all (an ES-module build may freeze the namespace). */
+function fusedOpsPatchable(): boolean {
+  if (!routeFusedConvGradients('dilated-only')) return false;
+  restoreFusedConvs();
+  return true;
+}
+
 /**
- * Registers tfxai's wasm kernels and gradients (see {@link TfxaiKernelMode}).
- * Runs when the package is imported, with the mode from `TFXAI_KERNELS`.
- * Calling it again first undoes the previous registration.
+ * Registers tfxai's wasm kernels and gradients (see {@link TfxaiKernelMode}). Runs when the package
+ * is imported, with the mode from `TFXAI_KERNELS`. Calling it again first undoes the previous
+ * registration.
+ *
+ * Only the wasm backend's gaps (kernels it does not have) are registered for good. Everything that
+ * replaces a working kernel, gradient or op is scoped (see `withTfxaiKernels` in @tfxai/core): it
+ * applies inside tfxai's own gradient passes only, so a user's `tf.grad` or `model.fit` in the
+ * same process runs TensorFlow.js as shipped.
  * @param mode default: {@link kernelModeFromEnvironment}
  * @throws InvalidOptionError for a mode other than 'all', 'gaps', 'off'
  */
 export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvironment()): TfxaiKernelStatus {
   if (!TFXAI_KERNEL_MODES.includes(mode)) throw new InvalidOptionError('mode', `got '${String(mode)}'; allowed: ${TFXAI_KERNEL_MODES.join(', ')}`);
   unregisterTfxaiKernels();
-  const next: Registration = { mode, stock: new Map(), active: new Set(), stockGradients: [], fusedConvRoute: false, fasterGradients: false, fusedKernelGradients: false };
+  const next: Registration = {
+    mode,
+    stock: new Map(),
+    gaps: new Set(),
+    scoped: new Set(),
+    unregister: [],
+    dilatedGradients: false,
+    fusedConvRoute: false,
+    fasterGradients: false,
+  };
   registration = next;
   for (const kernel of TFXAI_WASM_KERNELS) next.stock.set(kernel.kernelName, tf.getKernel(kernel.kernelName, 'wasm'));
   if (mode === 'off') return tfxaiKernelStatus();
 
   for (const kernel of TFXAI_WASM_KERNELS) {
     const stock = next.stock.get(kernel.kernelName);
-    const wanted = stock === undefined || (mode === 'all' && kernel.role === 'replaces-stock');
-    if (!wanted) continue;
-    if (stock) tf.unregisterKernel(kernel.kernelName, 'wasm');
-    tf.registerKernel({
-      kernelName: kernel.kernelName,
-      backendName: 'wasm',
-      kernelFunc: (args) => kernel.kernelFunc(args, stock?.kernelFunc),
-      // The backend runs setup functions when it initialises: the stock kernel's must still run
-      // (it binds the kernel's wasm function), or neither the fallback nor a later restore works.
-      ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-      ...(stock?.disposeFunc ? { disposeFunc: stock.disposeFunc } : {}),
-    });
-    next.active.add(kernel.kernelName);
+    if (stock === undefined) {
+      registerMissingKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: (args) => kernel.kernelFunc(args, undefined) });
+      next.gaps.add(kernel.kernelName);
+    } else if (mode === 'all' && kernel.role === 'replaces-stock') {
+      next.unregister.push(registerScopedKernel({ kernelName: kernel.kernelName, backendName: 'wasm', kernelFunc: (args) => kernel.kernelFunc(args, stock.kernelFunc) }));
+      next.scoped.add(kernel.kernelName);
+    }
   }
 
-  // Gradients are global (every backend): tfjs-core refuses dilated ones everywhere.
-  const conv2dGradient = tf.getGradient('Conv2D');
-  const depthwiseGradient = tf.getGradient('DepthwiseConv2dNative');
-  next.stockGradients = [conv2dGradient, depthwiseGradient];
-  tf.registerGradient(dilatedConv2dGradConfig(conv2dGradient));
-  tf.registerGradient(dilatedDepthwiseConv2dGradConfig(depthwiseGradient));
+  // Gradients are global in tfjs (one per kernel name): tfxai's are scoped, for every backend.
+  // tfjs-core refuses dilated conv gradients everywhere; batch norm without a scale cannot be recorded.
+  next.unregister.push(registerScopedGradient(dilatedConv2dGradConfig(tf.getGradient('Conv2D'))));
+  next.unregister.push(registerScopedGradient(dilatedDepthwiseConv2dGradConfig(tf.getGradient('DepthwiseConv2dNative'))));
+  next.dilatedGradients = true;
+  const stockBatchNorm = tf.getGradient('FusedBatchNorm');
+  next.unregister.push(registerScopedGradient(mode === 'all' ? batchNormGradConfig(stockBatchNorm) : scaleOptionalBatchNormGradConfig(stockBatchNorm)));
+  next.unregister.push(registerScopedPatch({ name: 'tfxai batch norm without scale', apply: () => dropAbsentBatchNormInputs(tf.getBackend()) }));
   if (mode === 'all') {
-    const batchNormGradient = tf.getGradient('FusedBatchNorm');
-    next.stockGradients.push(batchNormGradient);
-    tf.registerGradient(batchNormGradConfig(batchNormGradient));
-    const clipGradient = tf.getGradient('ClipByValue');
-    next.stockGradients.push(clipGradient);
-    tf.registerGradient(clipByValueGradConfig());
+    next.unregister.push(registerScopedGradient(clipByValueGradConfig()));
     next.fasterGradients = true;
   }
-  next.fusedConvRoute = routeFusedConvGradients(mode === 'all' ? 'fused-kernel' : 'dilated-only');
-  if (next.fusedConvRoute && mode === 'all') {
-    // tfjs-core registers no gradient for the fused kernels (its fused ops use closures).
-    tf.registerGradient(fusedConv2dGradConfig());
-    tf.registerGradient(fusedDepthwiseConv2dGradConfig());
-    next.fusedKernelGradients = true;
+  if (fusedOpsPatchable()) {
+    const route = mode === 'all' ? 'fused-kernel' : 'dilated-only';
+    next.unregister.push(
+      registerScopedPatch({
+        name: 'tfxai fused conv route',
+        apply: () => (routeFusedConvGradients(route), restoreFusedConvs),
+      }),
+    );
+    if (mode === 'all') {
+      // tfjs-core registers no gradient for the fused kernels (its fused ops use closures).
+      next.unregister.push(registerScopedGradient(fusedConv2dGradConfig()));
+      next.unregister.push(registerScopedGradient(fusedDepthwiseConv2dGradConfig()));
+    }
+    next.fusedConvRoute = true;
   }
   return tfxaiKernelStatus();
 }
 
-/** Puts back every stock kernel, gradient and fused op tfxai replaced. A no-op when nothing is registered. */
+/** Takes back every kernel, gradient and fused-op route tfxai registered. A no-op when nothing is registered. */
 export function unregisterTfxaiKernels(): void {
   const current = registration;
   if (!current) return;
   registration = undefined;
-  for (const name of current.active) {
-    tf.unregisterKernel(name, 'wasm');
-    const stock = current.stock.get(name);
-    if (stock) tf.registerKernel(stock);
-  }
-  for (const gradient of current.stockGradients) tf.registerGradient(gradient);
-  if (current.fusedConvRoute) restoreFusedConvs();
-  if (current.fusedKernelGradients) {
-    tf.unregisterGradient('FusedConv2D');
-    tf.unregisterGradient('FusedDepthwiseConv2D');
-  }
+  for (const name of current.gaps) unregisterMissingKernel(name, 'wasm');
+  for (const unregister of current.unregister) unregister();
 }
 
 /**
@@ -167,9 +191,9 @@ export function tfxaiKernelStatus(): TfxaiKernelStatus {
       role: kernel.role,
       formulation: kernel.formulation,
       stockExists: (current ? current.stock.get(kernel.kernelName) : tf.getKernel(kernel.kernelName, 'wasm')) !== undefined,
-      active: current?.active.has(kernel.kernelName) ?? false,
+      active: (current?.gaps.has(kernel.kernelName) || current?.scoped.has(kernel.kernelName)) ?? false,
     })),
-    dilatedGradients: (current?.stockGradients.length ?? 0) > 0,
+    dilatedGradients: current?.dilatedGradients ?? false,
     fusedConvRoute: current?.fusedConvRoute ?? false,
     fasterGradients: current?.fasterGradients ?? false,
   };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { forEachBackend } from '@tfxai/test-utils';
+import { withTfxaiKernels } from '@tfxai/core';
 import { useTfxaiKernels } from '../src/index.js';
 import { everyDthTap, expectRelativeClose, seeded, spreadFilter } from './helpers.js';
 
@@ -38,7 +39,7 @@ describe('gradients of dilated convolutions', function () {
             const filter = tf.tensor4d(seeded(filterShape, 5).values, filterShape as [number, number, number, number]);
             const weights = tf.tidy(() => tf.randomUniform(conv(x, filter, pad, dilation).shape as number[], -1, 1, 'float32', 3));
             const objective = (xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(conv(xi as tf.Tensor4D, fi as tf.Tensor4D, pad, dilation), weights));
-            const [dx, dFilter] = tf.grads(objective)([x, filter]);
+            const [dx, dFilter] = withTfxaiKernels(() => tf.grads(objective)([x, filter]));
             const spread = spreadFilter(filter, dilation);
             const referenceObjective = (xi: tf.Tensor, fi: tf.Tensor) => tf.sum(tf.mul(conv(xi as tf.Tensor4D, fi as tf.Tensor4D, pad, 1), weights));
             const [referenceDx, referenceDSpread] = tf.grads(referenceObjective)([x, spread]);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { forEachBackend } from '@tfxai/test-utils';
+import { withTfxaiKernels } from '@tfxai/core';
 import { useTfxaiKernels } from '../src/index.js';
 import { everyDthTap, expectRelativeClose, seeded, spreadFilter } from './helpers.js';
 
@@ -78,7 +79,7 @@ describe('fused conv2d / depthwise conv2d: gradients through the fused kernel', 
         const t = make();
         const w = tf.tensor(weightValues, weights.shape);
         const inputs = [t.x, t.filter, ...(t.bias ? [t.bias] : [])];
-        const grads = tf.grads((...v: tf.Tensor[]) => tf.sum(tf.mul(fusedCall(c, v[0]!, v[1]!, v[2]), w)))(inputs);
+        const grads = withTfxaiKernels(() => tf.grads((...v: tf.Tensor[]) => tf.sum(tf.mul(fusedCall(c, v[0]!, v[1]!, v[2]), w)))(inputs));
         const actual = await readAll(grads);
         ['input', 'filter', 'bias'].slice(0, actual.length).forEach((name, i) => expectRelativeClose(actual[i]!, expected[i]!, `${label(c)}: ${name} gradient`));
         tf.dispose([...inputs, w, ...grads]);
@@ -104,7 +105,8 @@ describe('fused conv2d / depthwise conv2d: gradients through the fused kernel', 
         try {
           // Upstream weights of both signs: the guided rule drops the negative ones.
           const w = tf.tensor4d(seeded([2, 9, 8, 4], 13).values, [2, 9, 8, 4]);
-          const dx = tf.grad((v) => tf.sum(tf.mul(fusedCall(c, v, filter, bias), w)))(x);
+          const pass = () => tf.grad((v) => tf.sum(tf.mul(fusedCall(c, v, filter, bias), w)))(x);
+          const dx = mode === 'all' ? withTfxaiKernels(pass) : pass();
           const values = Float32Array.from((await dx.data()) as Float32Array);
           tf.dispose([dx, w]);
           return values;
@@ -126,7 +128,7 @@ describe('fused conv2d / depthwise conv2d: gradients through the fused kernel', 
       const args = { x, filter, strides: 1, pad: 'same' as const, activation: 'relu' as const, bias: tf.tensor1d([0.1, 0, -0.1, 0.2]) };
       const profile = await tf.profile(() => tf.fused.conv2d(args));
       expect(profile.kernels.map((k) => k.name).filter((name) => !name.endsWith('__op'))).to.deep.equal(['FusedConv2D']);
-      const routed = tf.fused.conv2d(args);
+      const routed = withTfxaiKernels(() => tf.fused.conv2d(args));
       useTfxaiKernels('off');
       const stock = tf.fused.conv2d(args);
       expectRelativeClose((await routed.data()) as Float32Array, (await stock.data()) as Float32Array, 'forward values');

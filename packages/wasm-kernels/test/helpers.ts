@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { withTfxaiKernels } from '@tfxai/core';
 
 /** A host-side array with its shape, so the same numbers can be uploaded to any backend. */
 export interface HostTensor {
@@ -24,14 +25,22 @@ export function seeded(shape: number[], seed: number, round = false): HostTensor
 
 /**
  * Runs one kernel through the engine on `backend` (whatever kernel is
- * registered there now), reads the result back and disposes everything.
+ * registered there now; with `inTfxaiScope`, inside tfxai's kernel scope),
+ * reads the result back and disposes everything.
  */
-export async function runKernelOn(backend: string, kernelName: string, inputs: Record<string, HostTensor>, attrs: object): Promise<{ values: Float32Array; shape: number[] }> {
+export async function runKernelOn(
+  backend: string,
+  kernelName: string,
+  inputs: Record<string, HostTensor>,
+  attrs: object,
+  inTfxaiScope = false,
+): Promise<{ values: Float32Array; shape: number[] }> {
   await tf.setBackend(backend);
   const tensors: Record<string, tf.Tensor> = {};
   for (const [name, host] of Object.entries(inputs)) tensors[name] = tf.tensor(host.values, host.shape, host.dtype);
   const before = tf.memory().numTensors;
-  const result = tf.engine().runKernel(kernelName, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const run = () => tf.engine().runKernel(kernelName, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = inTfxaiScope ? withTfxaiKernels(run) : run();
   expect(tf.memory().numTensors, `${kernelName} on ${backend}: one output, nothing else`).to.equal(before + 1);
   const values = (await result.data()) as Float32Array;
   const shape = result.shape;

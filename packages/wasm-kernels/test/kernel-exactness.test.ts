@@ -9,7 +9,7 @@ const padLabel = (pad: ConvPadding) => JSON.stringify(pad);
 
 async function expectKernelMatchesCpu(kernelName: string, inputs: Record<string, HostTensor>, attrs: object, label: string): Promise<void> {
   const expected = await runKernelOn('cpu', kernelName, inputs, attrs);
-  const actual = await runKernelOn('wasm', kernelName, inputs, attrs);
+  const actual = await runKernelOn('wasm', kernelName, inputs, attrs, true);
   expect(actual.shape, `${label}: shape`).to.deep.equal(expected.shape);
   expectRelativeClose(actual.values, expected.values, label);
 }
@@ -110,7 +110,7 @@ describe('tfxai wasm kernels equal the cpu kernels', function () {
             await expectKernelMatchesCpu('DepthwiseConv2dNativeBackpropInput', inputs, attrs, label);
           } else {
             const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy: inputs.dy, filter: dilateFilter(inputs.filter, dilation) }, { ...attrs, dilations: 1 });
-            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', inputs, attrs);
+            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', inputs, attrs, true);
             expectRelativeClose(actual.values, expected.values, label);
           }
           cases++;
@@ -136,7 +136,7 @@ describe('tfxai wasm kernels equal the cpu kernels', function () {
           } else {
             const dilatedShape = [(k - 1) * dilation + 1, (k - 1) * dilation + 1, 3, multiplier];
             const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: 1, filterShape: dilatedShape });
-            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs);
+            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs, true);
             expect(actual.shape, label).to.deep.equal(filterShape);
             expectRelativeClose(actual.values, undilateFilter(expected.values, dilatedShape, dilation), label);
           }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { withTfxaiKernels } from '@tfxai/core';
 import { useTfxaiKernels } from '../src/index.js';
 import { FAMILIES } from './families.js';
 import { expectRelativeClose, seeded } from './helpers.js';
@@ -13,14 +14,15 @@ interface Gradients {
  * d(sum of class scores weighted 1, -2, 3, 0.5)/d(input and every trainable
  * weight) on `backend`: the full backward pass, filter gradients included.
  */
-async function gradientsOn(backend: string, model: tf.LayersModel, images: Float32Array): Promise<Gradients> {
+async function gradientsOn(backend: string, model: tf.LayersModel, images: Float32Array, inTfxaiScope = false): Promise<Gradients> {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const x = tf.tensor4d(images, [images.length / (16 * 16 * 3), 16, 16, 3]);
   const objective = (input: tf.Tensor) => tf.sum(tf.mul(model.apply(input) as tf.Tensor, tf.tensor1d([1, -2, 3, 0.5])));
-  const inputGradient = tf.grad(objective)(x);
+  const scope = <T>(pass: () => T): T => (inTfxaiScope ? withTfxaiKernels(pass) : pass());
+  const inputGradient = scope(() => tf.grad(objective)(x));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => objective(x) as tf.Scalar, variables);
+  const { value, grads } = scope(() => tf.variableGrads(() => objective(x) as tf.Scalar, variables));
   const weights = await Promise.all(variables.map(async (v) => Float32Array.from((await grads[v.name]!.data()) as Float32Array)));
   const input = Float32Array.from((await inputGradient.data()) as Float32Array);
   tf.dispose([x, value, inputGradient, ...Object.values(grads)]);
@@ -39,12 +41,12 @@ describe('whole-model gradients on wasm (all tfxai kernels) equal stock tfjs on 
       // batch > 1 (see 'resize gradients' below), so cpu is no reference there.
       const batch = family.startsWith('Upsampling') ? 1 : 2;
       const images = seeded([batch, 16, 16, 3], 7).values;
-      // The reference is tfjs's own cpu gradients ('gaps' keeps every stock gradient; its only
+      // The reference is tfjs's own cpu gradients (inside tfxai's scope, 'gaps' keeps every stock gradient; its only
       // additions, the dilated-convolution gradients, are checked on their own in dilated-gradients).
       useTfxaiKernels('gaps');
-      const cpu = await gradientsOn('cpu', model, images);
+      const cpu = await gradientsOn('cpu', model, images, true);
       useTfxaiKernels('all');
-      const wasm = await gradientsOn('wasm', model, images);
+      const wasm = await gradientsOn('wasm', model, images, true);
       expect(Math.max(...cpu.input.map(Math.abs)), 'a gradient that is not all zero').to.be.greaterThan(0);
       expectRelativeClose(wasm.input, cpu.input, `${family}: input gradient`);
       wasm.weights.forEach((w, i) => expectRelativeClose(w, cpu.weights[i]!, `${family}: gradient of ${model.trainableWeights[i]!.name}`));

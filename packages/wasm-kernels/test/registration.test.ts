@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidOptionError } from '@tfxai/core';
+import { InvalidOptionError, withTfxaiKernels } from '@tfxai/core';
 import { kernelModeFromEnvironment, registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels } from '../src/index.js';
 import { seeded } from './helpers.js';
 
 const GAPS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum'];
 const REPLACED = ['Conv2DBackpropInput', 'MaxPoolGrad'];
 
-function dilatedGradient(): Promise<Float32Array> {
-  const gradient = tf.tidy(() => tf.grad((x) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 2, 2]), 1, 'same', 'NHWC', 2)))(tf.ones([1, 6, 6, 2])));
+/** The kernel registered now for wasm, inside tfxai's kernel scope or outside it. */
+const wasmKernel = (name: string, inTfxaiScope: boolean) => (inTfxaiScope ? withTfxaiKernels(() => tf.getKernel(name, 'wasm')) : tf.getKernel(name, 'wasm'));
+
+function dilatedGradient(inTfxaiScope = true): Promise<Float32Array> {
+  const pass = () => tf.tidy(() => tf.grad((x) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 2, 2]), 1, 'same', 'NHWC', 2)))(tf.ones([1, 6, 6, 2])));
+  const gradient = inTfxaiScope ? withTfxaiKernels(pass) : pass();
   return gradient.data().finally(() => gradient.dispose()) as Promise<Float32Array>;
 }
 
@@ -21,10 +25,11 @@ describe('registering and switching tfxai kernels', function () {
 
   it("'off' restores tfjs as shipped: the wasm gaps are back, stock kernels and gradients in place", async () => {
     useTfxaiKernels('all');
-    const tfxaiConvInput = tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc;
+    const tfxaiConvInput = wasmKernel('Conv2DBackpropInput', true).kernelFunc;
     useTfxaiKernels(false);
     for (const name of GAPS) expect(tf.getKernel(name, 'wasm'), name).to.equal(undefined);
-    expect(tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc).to.not.equal(tfxaiConvInput);
+    expect(wasmKernel('Conv2DBackpropInput', true).kernelFunc).to.not.equal(tfxaiConvInput);
+    expect(wasmKernel('Conv2DBackpropInput', true)).to.equal(wasmKernel('Conv2DBackpropInput', false));
     expect(() => tf.tidy(() => tf.grad((x) => tf.sum(tf.depthwiseConv2d(x as tf.Tensor4D, tf.ones([3, 3, 2, 1]), 1, 'same')))(tf.ones([1, 5, 5, 2])))).to.throw(
       /DepthwiseConv2dNativeBackpropInput/,
     );
@@ -33,7 +38,7 @@ describe('registering and switching tfxai kernels', function () {
     expect(tfxaiKernelStatus().kernels.every((k) => !k.active)).to.equal(true);
   });
 
-  it("'all' fills every gap, replaces the faster kernels and accepts dilated gradients", async () => {
+  it("'all' fills every gap for good, replaces the faster kernels and accepts dilated gradients inside tfxai's scope only", async () => {
     const status = useTfxaiKernels(true);
     expect(status.mode).to.equal('all');
     for (const name of [...GAPS, ...REPLACED]) expect(status.kernels.find((k) => k.kernelName === name)?.active, name).to.equal(true);
@@ -44,12 +49,16 @@ describe('registering and switching tfxai kernels', function () {
     // All-ones input and filter: each input pixel receives one 1 per in-bounds output tap that reads it.
     const gradient = await dilatedGradient();
     expect(gradient[0]).to.equal(2 * 4); // corner (0,0): taps (0,0),(0,1),(1,0),(1,1) reach outputs (0,0),(0,2),(2,0),(2,2); x 2 output channels
+    // Outside tfxai's calls: the gaps stay filled, every working kernel and gradient is tfjs's own.
+    for (const name of GAPS) expect(tf.getKernel(name, 'wasm'), name).to.not.equal(undefined);
+    for (const name of REPLACED) expect(wasmKernel(name, false).kernelFunc, name).to.not.equal(wasmKernel(name, true).kernelFunc);
+    expect(() => dilatedGradient(false)).to.throw(/dilation/);
   });
 
   it("'gaps' fills the gaps only and keeps the stock kernels tfjs has", () => {
     const stockConvInput = (useTfxaiKernels('off'), tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc);
     const status = useTfxaiKernels('gaps');
-    expect(tf.getKernel('Conv2DBackpropInput', 'wasm').kernelFunc).to.equal(stockConvInput);
+    expect(wasmKernel('Conv2DBackpropInput', true).kernelFunc).to.equal(stockConvInput);
     expect(status.kernels.filter((k) => k.active).map((k) => k.kernelName)).to.have.members(GAPS);
     expect(status.fasterGradients).to.equal(false);
   });
@@ -81,7 +90,7 @@ describe('registering and switching tfxai kernels', function () {
     const dy = tf.tensor4d([1], [1, 1, 1, 1]);
     const gradientWith = async (mode: 'off' | 'all') => {
       useTfxaiKernels(mode);
-      const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+      const dx = withTfxaiKernels(() => tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor);
       const values = Array.from(await dx.data());
       dx.dispose();
       return values;
@@ -98,7 +107,7 @@ describe('registering and switching tfxai kernels', function () {
     const x = tf.tensor4d(seeded([2, 9, 9, 4], 1).values, [2, 9, 9, 4]);
     const [tensorsBefore, buffersBefore] = [tf.memory().numTensors, backend.numDataIds()];
     const grads = tf.grads((input, filter) => tf.sum(tf.depthwiseConv2d(tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 2, 'same'), tf.ones([3, 3, 3, 2]), 1, 'same', 'NHWC', 2)));
-    tf.dispose(grads([x, tf.ones([3, 3, 4, 3])]));
+    tf.dispose(withTfxaiKernels(() => grads([x, tf.ones([3, 3, 4, 3])])));
     tf.dispose(tf.grad((v) => tf.sum(tf.gather(v, [0, 2, 2], 3)))(x));
     expect(tf.memory().numTensors).to.be.at.most(tensorsBefore + 1); // the tf.ones filter passed in
     expect(backend.numDataIds()).to.be.at.most(buffersBefore + 1);
