@@ -16,6 +16,7 @@ import { dilatedConv2dGradConfig } from './gradients/dilated-conv2d-grad.js';
 import { fusedConv2dGradConfig, fusedDepthwiseConv2dGradConfig } from './gradients/fused-conv-grad.js';
 import { dilatedDepthwiseConv2dGradConfig } from './gradients/dilated-depthwise-conv2d-grad.js';
 import { TFXAI_WASM_KERNELS } from './kernel-list.js';
+import { registerStockCorrections } from './stock-corrections.js';
 import type { KernelRole } from './tfxai-kernel.js';
 
 /**
@@ -142,6 +143,8 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
   const stockBatchNorm = tf.getGradient('FusedBatchNorm');
   next.unregister.push(registerScopedGradient(mode === 'all' ? batchNormGradConfig(stockBatchNorm) : scaleOptionalBatchNormGradConfig(stockBatchNorm)));
   next.unregister.push(registerScopedPatch({ name: 'tfxai batch norm without scale', apply: () => dropAbsentBatchNormInputs(tf.getBackend()) }));
+  // Stock gradients that give wrong numbers (3-D convolution and pooling, padded average pooling).
+  next.unregister.push(...registerStockCorrections());
   if (mode === 'all') {
     next.unregister.push(registerScopedGradient(clipByValueGradConfig()));
     next.fasterGradients = true;
