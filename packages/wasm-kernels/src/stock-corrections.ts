@@ -1,6 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { registerScopedGradient, registerScopedKernel } from '@tfxai/core';
 import { avgPool3dGradConfig, avgPoolGradConfig2d } from './gradients/avg-pool-grad.js';
 import { conv3dGradConfig } from './gradients/conv3d-grad.js';
+import { conv3dWasmKernel } from './kernels/conv3d-wasm.js';
 import { maxPool3dGradCpuKernel } from './kernels/max-pool-3d-grad-cpu.js';
 
 /**
@@ -12,13 +14,17 @@ import { maxPool3dGradCpuKernel } from './kernels/max-pool-3d-grad-cpu.js';
  * - MaxPool3DGrad on cpu: wrong when the pool's height and width differ.
  * - AvgPool and AvgPool3D with padding: every backend divides border windows'
  *   gradients by the full window size instead of the voxels they cover.
+ * And one that is slow: stock wasm Conv3D is a plain loop; inside tfxai's
+ * passes it runs as XNNPACK conv2ds, one per depth tap (same sums).
  * @returns the functions that take each registration back out
  */
 export function registerStockCorrections(): Array<() => void> {
+  const stockWasmConv3d = tf.getKernel('Conv3D', 'wasm');
   return [
     registerScopedGradient(conv3dGradConfig()),
     registerScopedGradient(avgPoolGradConfig2d()),
     registerScopedGradient(avgPool3dGradConfig()),
     registerScopedKernel(maxPool3dGradCpuKernel),
+    ...(stockWasmConv3d ? [registerScopedKernel(conv3dWasmKernel(stockWasmConv3d.kernelFunc))] : []),
   ];
 }
