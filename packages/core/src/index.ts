@@ -13,6 +13,7 @@ export * from './target-selection.js';
 export * from './kernel-scope.js';
 export * from './gradients.js';
 export * from './heatmap.js';
+export * from './resize-volume.js';
 export * from './image-ops.js';
 export * from './validation.js';
 export * from './option-checks.js';

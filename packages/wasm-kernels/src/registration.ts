@@ -16,8 +16,7 @@ import { dilatedConv2dGradConfig } from './gradients/dilated-conv2d-grad.js';
 import { fusedConv2dGradConfig, fusedDepthwiseConv2dGradConfig } from './gradients/fused-conv-grad.js';
 import { dilatedDepthwiseConv2dGradConfig } from './gradients/dilated-depthwise-conv2d-grad.js';
 import { TFXAI_WASM_KERNELS } from './kernel-list.js';
-import { resizeBilinearGradShapeFix } from './cpu/resize-bilinear-grad.js';
-import { resizeNearestNeighborGradCpu } from './cpu/resize-nearest-neighbor-grad.js';
+import { registerFasterConv3d, registerStockCorrections } from './stock-corrections.js';
 import type { KernelRole } from './tfxai-kernel.js';
 
 /**
@@ -136,12 +135,9 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
     }
   }
 
-  // tfjs-backend-cpu's resize gradients: wrong for batch > 1 (nearest), shape of non-square (bilinear).
-  next.unregister.push(registerScopedKernel({ kernelName: 'ResizeNearestNeighborGrad', backendName: 'cpu', kernelFunc: resizeNearestNeighborGradCpu }));
-  const stockBilinearGrad = tf.getKernel('ResizeBilinearGrad', 'cpu');
-  if (stockBilinearGrad) {
-    next.unregister.push(registerScopedKernel({ kernelName: 'ResizeBilinearGrad', backendName: 'cpu', kernelFunc: resizeBilinearGradShapeFix(stockBilinearGrad.kernelFunc) }));
-  }
+  // Stock kernels and gradients that give wrong numbers (cpu resize gradients, 3-D convolution and
+  // pooling, padded average pooling): corrected inside tfxai's passes, in every mode but 'off'.
+  next.unregister.push(...registerStockCorrections());
 
   // Gradients are global in tfjs (one per kernel name): tfxai's are scoped, for every backend.
   // tfjs-core refuses dilated conv gradients everywhere; batch norm without a scale cannot be recorded.
@@ -153,6 +149,7 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
   next.unregister.push(registerScopedPatch({ name: 'tfxai batch norm without scale', apply: () => dropAbsentBatchNormInputs(tf.getBackend()) }));
   if (mode === 'all') {
     next.unregister.push(registerScopedGradient(clipByValueGradConfig()));
+    next.unregister.push(...registerFasterConv3d());
     next.fasterGradients = true;
   }
   if (fusedOpsPatchable()) {
