@@ -99,7 +99,13 @@ export function checkModelInput(adapter: ModelAdapter, batch: tf.Tensor4D): void
   if (isDisposed(adapter)) throw new UnsupportedModelError(`the ${adapter.kind} model has been disposed (model.dispose() was called); load it again`);
   const [, height, width, channels] = batch.shape;
   const declared = adapter.inputShape;
-  if (declared && declared.length === 3) {
+  if (declared && declared.length !== 3) {
+    throw new UnsupportedModelError(
+      `the ${adapter.kind} model's input is (N, ${declared.map((d) => (isFree(d) ? 'any' : d)).join(', ')}), rank ${declared.length + 1}; ` +
+        `tfxai explains image classifiers whose input is (N, H, W, C), rank 4`,
+    );
+  }
+  if (declared) {
     const [dh, dw, dc] = declared;
     const expected = `(H, W, C) = (${[dh, dw, dc].map((d) => (isFree(d) ? 'any' : d)).join(', ')})`;
     if (!isFree(dc) && dc !== channels) {
