@@ -20,11 +20,12 @@ export interface PreparedBatch {
 }
 
 /**
- * The number of classes the model scores: declared by a layers model's output
- * shape, else read from one forward pass of the first example.
+ * The number of classes the model scores: declared by a (single-output) layers
+ * model's output shape, else read from one forward pass of the first example.
  */
 export function classCount(adapter: ModelAdapter, batch: tf.Tensor4D): number {
-  if (isLayersModel(adapter.model)) {
+  // Declared only by a single-output layers model (an adapter of output k of several reads it from a pass).
+  if (isLayersModel(adapter.model) && adapter.model.outputs.length === 1) {
     const shape = adapter.model.outputs[0]?.shape;
     if (shape?.length === 2 && typeof shape[1] === 'number') return shape[1];
   }
