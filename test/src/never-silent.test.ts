@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidOptionError, TfxaiError, decoder, type ModelLike } from 'tfxai';
+import { InvalidOptionError, TfxaiError, createRegistry, decoder, officialModules, type ModelLike } from 'tfxai';
+import { gradientXInputModule } from 'tfxai-plugin-gradient-x-input';
 import { expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
 import { tinyCnn } from './tiny-cnn.js';
 
@@ -140,6 +141,18 @@ describe('never a silent wrong heatmap (issue 9: core, IG, gradient maps)', () =
       tf.dispose([x]);
       dense.dispose();
       twoInputs.dispose();
+    });
+
+    it('a third-party plugin on the core lifecycle gets the same guarantees: options, NaN scores, sizes', async () => {
+      const registry = createRegistry(...officialModules, gradientXInputModule);
+      const model = brokenCnn(NaN);
+      const x = image();
+      expect(() => registry.decoder('gxi')(model, { numSteps: 3 })).to.throw(InvalidOptionError, /'options.numSteps': unknown option; allowed: smoothGrad$/);
+      await expectTyped(() => registry.decoder('gxi')(model).computeHeatmap(x, 0), 'NON_FINITE_RESULT', /gradient-x-input: .*non-finite/);
+      const narrow = tf.zeros([1, 5, 6, 3]);
+      await expectTyped(() => registry.decoder('gxi')(model).attribute!(narrow, 0), 'INVALID_INPUT', /expects \(H, W, C\) = \(6, 6, 3\)/);
+      tf.dispose([x, narrow]);
+      model.dispose();
     });
 
     it('an image larger than 4096x4096 pixels: InvalidInputError saying to resize', async () => {
