@@ -147,7 +147,7 @@ describe('never a silent wrong heatmap (issue 9: core, IG, gradient maps)', () =
       const registry = createRegistry(...officialModules, gradientXInputModule);
       const model = brokenCnn(NaN);
       const x = image();
-      expect(() => registry.decoder('gxi')(model, { numSteps: 3 })).to.throw(InvalidOptionError, /'options.numSteps': unknown option; allowed: smoothGrad$/);
+      expect(() => registry.decoder('gxi')(model, { numSteps: 3 })).to.throw(InvalidOptionError, /'options.numSteps': unknown option; allowed: absolute, smoothGrad$/);
       await expectTyped(() => registry.decoder('gxi')(model).computeHeatmap(x, 0), 'NON_FINITE_RESULT', /gradient-x-input: .*non-finite/);
       const narrow = tf.zeros([1, 5, 6, 3]);
       await expectTyped(() => registry.decoder('gxi')(model).attribute!(narrow, 0), 'INVALID_INPUT', /expects \(H, W, C\) = \(6, 6, 3\)/);
