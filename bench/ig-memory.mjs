@@ -4,40 +4,13 @@
 // The peak is the kernel's maximum resident set size of this process (process.resourceUsage().maxRSS).
 import * as tf from '@tensorflow/tfjs';
 import { decoder, initBackend } from 'tfxai';
-
-/** MobileNetV2 (Sandler et al. 2018), width 1.0: inverted residual blocks with expansion 6, ReLU6, batch norm. */
-export function mobileNetV2Like(size = 224, classes = 1000) {
-  const L = tf.layers;
-  let seed = 1;
-  const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-  const bn = (x) => L.batchNormalization({ movingVarianceInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: seed++ }) }).apply(x);
-  const relu6 = (x) => L.reLU({ maxValue: 6 }).apply(x);
-  const input = tf.input({ shape: [size, size, 3] });
-  let x = relu6(bn(L.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() }).apply(input)));
-  let channels = 32;
-  const settings = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]];
-  for (const [expansion, filters, repeats, firstStride] of settings) {
-    for (let r = 0; r < repeats; r++) {
-      const stride = r === 0 ? firstStride : 1;
-      let y = x;
-      if (expansion !== 1) y = relu6(bn(L.conv2d({ filters: channels * expansion, kernelSize: 1, useBias: false, kernelInitializer: init() }).apply(y)));
-      y = relu6(bn(L.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false, depthwiseInitializer: init() }).apply(y)));
-      y = bn(L.conv2d({ filters, kernelSize: 1, useBias: false, kernelInitializer: init() }).apply(y));
-      x = stride === 1 && channels === filters ? L.add().apply([x, y]) : y;
-      channels = filters;
-    }
-  }
-  x = relu6(bn(L.conv2d({ filters: 1280, kernelSize: 1, useBias: false, kernelInitializer: init() }).apply(x)));
-  x = L.globalAveragePooling2d({}).apply(x);
-  const output = L.dense({ units: classes, activation: 'softmax', kernelInitializer: init() }).apply(x);
-  return tf.model({ inputs: input, outputs: output });
-}
+import { mobileNetV2Like } from './mobilenet-v2-like.mjs';
 
 const internalBatchSize = Number(process.argv[2] ?? 8);
 const numSteps = Number(process.argv[3] ?? 50);
 const backend = process.argv[4] ?? 'wasm';
 await initBackend({ backend, log: () => {} });
-const model = mobileNetV2Like();
+const model = mobileNetV2Like(tf);
 const images = tf.randomUniform([2, 224, 224, 3], 0, 1, 'float32', 7);
 const mb = (bytes) => Math.round(bytes / 2 ** 20);
 const before = mb(process.memoryUsage().rss);

@@ -3,7 +3,7 @@ import { InvalidInputError, NonFiniteError } from './errors.js';
 import { attributionHeatmap, type HeatmapSpec } from './heatmap-spec.js';
 import type { MethodServices } from './method-services.js';
 import { isLayersModel, type ModelAdapter, type ModelLike } from './model-adapter.js';
-import { checkModelInput } from './model-input.js';
+import { checkModelInput, rowsWithinMemoryBudget } from './model-input.js';
 import { assertSingleImage } from './single-image.js';
 import { resolveTargets } from './target-selection.js';
 import { assertFinite, toImageBatch } from './validation.js';
@@ -17,6 +17,21 @@ export interface PreparedBatch {
   readonly targets: readonly number[];
   /** The number of classes the model scores. */
   readonly numClasses: number;
+  /**
+   * The most rows (path points, samples, images) one forward+backward pass may
+   * take within `PASS_MEMORY_BUDGET` for this model and image size; undefined
+   * when unknown (graph and function models). Use {@link rowsPerPass}.
+   */
+  readonly maxRowsPerPass: number | undefined;
+}
+
+/**
+ * Rows per forward+backward pass: the method's `internalBatchSize`, lowered to
+ * what the memory budget allows for this model and image size (at least 1).
+ * Results do not depend on it beyond rounding.
+ */
+export function rowsPerPass(prepared: PreparedBatch, internalBatchSize: number): number {
+  return Math.max(1, Math.min(internalBatchSize, prepared.maxRowsPerPass ?? internalBatchSize));
 }
 
 /**
@@ -60,7 +75,8 @@ export async function withPreparedBatch<T>(
     await assertFinite(batch, 'images');
     const numClasses = classCount(adapter, batch);
     const classes = resolveTargets(targets, batch.shape[0], numClasses);
-    return await compute({ batch, targets: classes, numClasses });
+    const maxRowsPerPass = rowsWithinMemoryBudget(adapter, batch.shape.slice(1));
+    return await compute({ batch, targets: classes, numClasses, maxRowsPerPass });
   } finally {
     batch.dispose();
   }

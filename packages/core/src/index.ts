@@ -19,7 +19,7 @@ export { checkOptions, resolveDeclaredOptions, optionsTable, LIMITS_OPTION, type
 export { checkBoolean, checkChoice, checkInteger, checkNumber, checkSeed, describeOptionValue, rejectUnknownKeys, type NumberRange } from './option-checks.js';
 
 // The method lifecycle: one place for input checks, targets and result checks.
-export { AttributionMethod, withPreparedBatch, checkFiniteResult, checkFiniteHeatmap, classCount, type PreparedBatch } from './attribution-method.js';
+export { AttributionMethod, withPreparedBatch, rowsPerPass, checkFiniteResult, checkFiniteHeatmap, classCount, type PreparedBatch } from './attribution-method.js';
 export { toImageBatch, assertFinite } from './validation.js';
 export { assertSingleImage } from './single-image.js';
 export { resolveTargets, targetSelector, selectTargetScores } from './target-selection.js';
@@ -35,7 +35,7 @@ export {
   type ModelFunction,
   type ModelLike,
 } from './model-adapter.js';
-export { checkModelInput, emptyLayerFor, MAX_IMAGE_PIXELS } from './model-input.js';
+export { checkModelInput, emptyLayerFor, inferLayerShapes, rowsWithinMemoryBudget, MAX_IMAGE_PIXELS, PASS_MEMORY_BUDGET, type InferredLayerShape } from './model-input.js';
 export { explainedOutputAdapter, EXPLAINED_OUTPUTS, type ExplainedOutput } from './explained-output.js';
 export { withLayerCall, type LayerCall } from './layer-call-patch.js';
 

@@ -41,18 +41,25 @@ function hasEmptyDimension(shape: unknown): boolean {
   return shape.some((d) => typeof d === 'number' && d <= 0);
 }
 
+/** One layer's output shape(s) for a given input, as tfjs-layers infers it. */
+export interface InferredLayerShape {
+  readonly layer: string;
+  /** A shape, or a list of shapes for a layer with several outputs. */
+  readonly shape: unknown;
+}
+
 /**
- * The first layer whose output would be empty (a side of zero or less) for an
- * input of (height, width), by tfjs-layers' own shape inference (no tensor is
- * made), or undefined when every layer's output has a size. Nested models are
- * looked into. Undefined as well when a layer cannot infer shapes (a custom
- * layer without `computeOutputShape`): then nothing is known.
- *
- * Why: a convolution or pooling whose output would be empty reaches the wasm
- * backend as "memory access out of bounds", which leaves the backend broken for
- * every later call in the process; it must be refused before anything runs.
+ * Every layer's output shape for one example of (height, width, channels), in
+ * the order tfjs-layers' own shape inference visits them (no tensor is made),
+ * nested models looked into; undefined when a layer cannot infer shapes (a
+ * custom layer without `computeOutputShape`), unless `stopAtEmpty` found an
+ * empty output first.
+ * @param stopAtEmpty stop at the first layer whose output has a side of zero or less
  */
-export function emptyLayerFor(model: tf.LayersModel, inputShape: readonly number[]): string | undefined {
+export function inferLayerShapes(model: tf.LayersModel, inputShape: readonly number[], stopAtEmpty = false): InferredLayerShape[] | undefined {
+  // A Sequential builds its graph on first use (as predict would); shape inference needs it.
+  const sequential = model as unknown as { built: boolean; build?: () => void; getClassName(): string };
+  if (!sequential.built && sequential.getClassName() === 'Sequential') sequential.build?.();
   const layers: ShapeLayer[] = [];
   const collect = (container: tf.LayersModel) => {
     for (const layer of container.layers as unknown as ShapeLayer[]) {
@@ -61,28 +68,78 @@ export function emptyLayerFor(model: tf.LayersModel, inputShape: readonly number
     }
   };
   collect(model);
-  let empty: string | undefined;
-  // Shape inference calls each layer's computeOutputShape; observe them for the one call, restore in finally.
-  const originals = layers.map((layer) => Object.prototype.hasOwnProperty.call(layer, 'computeOutputShape'));
+  const seen: InferredLayerShape[] = [];
+  // Shape inference calls each layer's computeOutputShape: observe them for this one call, restore in finally.
+  const own = layers.map((layer) => Object.prototype.hasOwnProperty.call(layer, 'computeOutputShape'));
   const methods = layers.map((layer) => layer.computeOutputShape);
   layers.forEach((layer, i) => {
     layer.computeOutputShape = (shape: unknown) => {
       const output = methods[i]!.call(layer, shape);
-      if (empty === undefined && !isLayersModel(layer) && hasEmptyDimension(output)) empty = layer.name;
+      if (!isLayersModel(layer)) seen.push({ layer: layer.name, shape: output });
       return output;
     };
   });
   try {
     model.computeOutputShape([1, ...inputShape]);
   } catch {
-    // A layer that cannot infer shapes: the check knows nothing, unless an empty output was already seen.
+    // A layer that cannot infer shapes: nothing is known, unless an empty output came first.
+    const empty = seen.findIndex((s) => hasEmptyDimension(s.shape));
+    return stopAtEmpty && empty >= 0 ? seen.slice(0, empty + 1) : undefined;
   } finally {
     layers.forEach((layer, i) => {
-      if (originals[i]) layer.computeOutputShape = methods[i]!;
+      if (own[i]) layer.computeOutputShape = methods[i]!;
       else delete (layer as Partial<ShapeLayer>).computeOutputShape;
     });
   }
-  return empty;
+  return seen;
+}
+
+/**
+ * The first layer whose output would be empty (a side of zero or less) for an
+ * input of (height, width, channels), or undefined when every layer's output
+ * has a size (or shapes cannot be inferred).
+ *
+ * Why: a convolution or pooling whose output would be empty reaches the wasm
+ * backend as "memory access out of bounds", which leaves the backend broken for
+ * every later call in the process; it must be refused before anything runs.
+ */
+export function emptyLayerFor(model: tf.LayersModel, inputShape: readonly number[]): string | undefined {
+  return inferLayerShapes(model, inputShape, true)?.find((s) => hasEmptyDimension(s.shape))?.layer;
+}
+
+/** The number of values in a shape, or a list of shapes (the batch axis counted as 1). */
+function shapeSize(shape: unknown): number {
+  if (!Array.isArray(shape)) return 0;
+  if (shape.some((d) => Array.isArray(d))) return shape.reduce((total: number, s) => total + shapeSize(s), 0);
+  return shape.slice(1).reduce((total: number, d) => total * (typeof d === 'number' && d > 0 ? d : 1), 1);
+}
+
+/**
+ * Memory one forward+backward pass may take for activations: 768 MiB.
+ * Gradient methods run at most as many rows (path points, samples, images)
+ * per pass as fit in it, so memory stays bounded whatever the model and image
+ * size; their `internalBatchSize` is the upper limit.
+ */
+export const PASS_MEMORY_BUDGET = 768 * 2 ** 20;
+
+/** Bytes a forward+backward pass takes per value of the layer outputs (see {@link rowsWithinMemoryBudget}). */
+const BYTES_PER_ACTIVATION = 16;
+
+/**
+ * How many examples of (height, width, channels) one forward+backward pass of
+ * the model can take within {@link PASS_MEMORY_BUDGET}. Every layer's output is
+ * kept for the backward pass, with the intermediates of its ops (a batch
+ * normalisation makes several) and the gradients flowing back: measured on a
+ * MobileNetV2 at 224x224 on wasm, an example costs about 16 bytes per value of
+ * the layer outputs (350 MB). At least 1; undefined for models whose layers are
+ * unknown (graph models, functions).
+ */
+export function rowsWithinMemoryBudget(adapter: ModelAdapter, inputShape: readonly number[]): number | undefined {
+  if (!isLayersModel(adapter.model)) return undefined;
+  const shapes = inferLayerShapes(adapter.model, inputShape);
+  if (!shapes) return undefined;
+  const values = shapes.reduce((total, s) => total + shapeSize(s.shape), inputShape.reduce((a, b) => a * b, 1));
+  return Math.max(1, Math.floor(PASS_MEMORY_BUDGET / (BYTES_PER_ACTIVATION * values)));
 }
 
 /**

@@ -9,6 +9,9 @@ import {
   createRegistry,
   defineMethod,
   modelOutput,
+  PASS_MEMORY_BUDGET,
+  rowsPerPass,
+  rowsWithinMemoryBudget,
   targetGradients,
   type AttributionResult,
   type HeatmapSpec,
@@ -58,6 +61,26 @@ function fixedSizeCnn(size: number, channels = 3): tf.LayersModel {
   });
 }
 
+describe('memory per pass (rowsWithinMemoryBudget, rowsPerPass)', () => {
+  it('counts every layer output per example, 16 bytes each, against PASS_MEMORY_BUDGET', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [null, null, 3], filters: 256, kernelSize: 3, padding: 'same' }),
+        tf.layers.globalAveragePooling2d({}),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    // input 256*256*3 + conv 256*256*256 + pooled 256 + dense 2 values per example.
+    const values = 256 * 256 * 3 + 256 * 256 * 256 + 256 + 2;
+    expect(rowsWithinMemoryBudget(adaptModel(model), [256, 256, 3])).to.equal(Math.floor(PASS_MEMORY_BUDGET / (16 * values))).and.to.equal(2);
+    expect(rowsWithinMemoryBudget(adaptModel(model), [8, 8, 3])).to.equal(Math.floor(PASS_MEMORY_BUDGET / (16 * (8 * 8 * 3 + 8 * 8 * 256 + 258))));
+    expect(rowsWithinMemoryBudget(adaptModel((x: tf.Tensor4D) => x), [8, 8, 3])).to.equal(undefined);
+    const prepared = (maxRowsPerPass: number | undefined) => ({ batch: undefined as never, targets: [], numClasses: 2, maxRowsPerPass });
+    expect([rowsPerPass(prepared(2), 8), rowsPerPass(prepared(100), 8), rowsPerPass(prepared(undefined), 8), rowsPerPass(prepared(0), 8)]).to.deep.equal([2, 8, 8, 1]);
+    model.dispose();
+  });
+});
+
 describe('the method lifecycle (AttributionMethod, withPreparedBatch)', () => {
   forEachBackend(() => {
     it('computes through the base class: the input gradient equals the analytic one, 2 w_c x, and nothing leaks', async () => {
@@ -105,6 +128,12 @@ describe('the method lifecycle (AttributionMethod, withPreparedBatch)', () => {
     });
 
     it('too small for a free-size model (1x1 to 5x5): InvalidInputError before anything runs; a good image afterwards gives the same numbers', async () => {
+      // A model never run yet (an unbuilt Sequential) is checked too.
+      const fresh = freeSizeCnn();
+      const tiny = image(3, 3);
+      expect(await expectNoLeakOnThrow(() => explain(fresh).computeHeatmap(tiny, 1))).to.be.instanceOf(InvalidInputError);
+      tf.dispose(tiny);
+      fresh.dispose();
       const model = freeSizeCnn();
       const good = image(16, 16);
       const before = await explain(model).computeHeatmap(good, 1);

@@ -7,6 +7,7 @@ import {
   heatmapOptionSpecs,
   resolveDeclaredOptions,
   resolveSmoothGradOptions,
+  rowsPerPass,
   smoothAttributions,
   type AttributionResult,
   type ExplainedOutput,
@@ -123,12 +124,14 @@ export abstract class GradientMapMethod extends AttributionMethod {
    * Raw signed input gradients (N, H, W, C) of each example's target score
    * (with SmoothGrad: their mean, mean square or variance over the noisy samples).
    */
-  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+  protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
+    const { batch, targets, numClasses } = prepared;
     const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
-    if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, targets, this.internalBatchSize) };
+    if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, targets, rowsPerPass(prepared, this.internalBatchSize)) };
     // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
     const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
-    const { attributions } = await smoothAttributions(evaluate, batch, targets, this.smoothGrad, this.smoothGrad.batchSize ?? this.internalBatchSize);
+    const batchSize = rowsPerPass(prepared, this.smoothGrad.batchSize ?? this.internalBatchSize);
+    const { attributions } = await smoothAttributions(evaluate, batch, targets, this.smoothGrad, batchSize);
     return { attributions };
   }
 }

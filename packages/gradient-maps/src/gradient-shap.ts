@@ -3,6 +3,7 @@ import {
   AttributionMethod,
   explainedOutputAdapter,
   makeBaselines,
+  rowsPerPass,
   sampleNoise,
   selectTargetScores,
   targetGradients,
@@ -44,7 +45,9 @@ export class GradientShap extends AttributionMethod {
    * `sum(attributions) - mean over samples (F(x~)[t] - F(b)[t])`, as Integrated
    * Gradients reports it (it shrinks as `numSamples` grows).
    */
-  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+  protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
+    const { batch, targets, numClasses } = prepared;
+    const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];
     try {
@@ -57,8 +60,8 @@ export class GradientShap extends AttributionMethod {
       let attributionSum = tf.zerosLike(batch);
       let scoreGapSum = tf.zeros([batch.shape[0]]);
       try {
-        for (let start = 0; start < samples.length; start += this.options.internalBatchSize) {
-          const chunk = samples.slice(start, start + this.options.internalBatchSize);
+        for (let start = 0; start < samples.length; start += rows) {
+          const chunk = samples.slice(start, start + rows);
           const [attributionPart, scoreGapPart] = this.#chunk(batch, baselines, sigmas, classes, numClasses, chunk, start);
           const nextAttributions = tf.add(attributionSum, attributionPart);
           const nextGaps = tf.add(scoreGapSum, scoreGapPart);

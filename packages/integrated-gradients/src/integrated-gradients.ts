@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   AttributionMethod,
   makeBaselines,
+  rowsPerPass,
   selectTargetScores,
   targetGradients,
   type AttributionResult,
@@ -23,7 +24,8 @@ interface PathSegment {
 /**
  * Integrated Gradients (Sundararajan et al. 2017):
  * `IG_i(x) = (x_i - b_i) * integral_0^1 dF(b + a (x - b))/dx_i da`,
- * the path evaluated in batched chunks of `internalBatchSize` points.
+ * the path evaluated in batched chunks of `internalBatchSize` points (fewer when
+ * the model and image size need more memory than `PASS_MEMORY_BUDGET` allows).
  * With the defaults it reproduces AUCMEDI's `IntegratedGradients` exactly.
  * The heatmap: attributions, channels reduced by `channelReduction` (signed),
  * min-max normalised to [0, 1].
@@ -48,14 +50,16 @@ export class IntegratedGradients extends AttributionMethod {
    * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
    */
-  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+  protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
+    const { batch, targets, numClasses } = prepared;
+    const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];
     try {
 
       const perExample: tf.Tensor4D[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {
-        perExample.push(this.#integrate(batch, baselines, i, targets[i]!, numClasses));
+        perExample.push(this.#integrate(batch, baselines, i, targets[i]!, numClasses, rows));
         owned.push(perExample[i]!);
       }
       const attributions = tf.concat(perExample) as tf.Tensor4D;
@@ -67,11 +71,11 @@ export class IntegratedGradients extends AttributionMethod {
   }
 
   /** The attributions of example `index`, (1, H, W, C): weighted gradient sums over every baseline's path. */
-  #integrate(batch: tf.Tensor4D, baselines: tf.Tensor4D[], index: number, target: number, numClasses: number): tf.Tensor4D {
+  #integrate(batch: tf.Tensor4D, baselines: tf.Tensor4D[], index: number, target: number, numClasses: number, rowsPerChunk: number): tf.Tensor4D {
     const { multiplyByInputs } = this.options;
     const input = tf.slice(batch, index, 1) as tf.Tensor4D;
     let total = tf.zerosLike(input);
-    for (const chunk of this.#chunks(baselines.length)) {
+    for (const chunk of this.#chunks(baselines.length, rowsPerChunk)) {
       const next = tf.tidy(() => {
         const baselineRows = chunk.map((segment) => tf.slice(baselines[segment.baselineIndex]!, index, 1) as tf.Tensor4D);
         const differences = baselineRows.map((baseline) => tf.sub(input, baseline));
@@ -96,19 +100,19 @@ export class IntegratedGradients extends AttributionMethod {
     return total;
   }
 
-  /** Splits every baseline's path points into chunks of at most `internalBatchSize` rows. */
-  #chunks(baselineCount: number): PathSegment[][] {
+  /** Splits every baseline's path points into chunks of at most `rowsPerChunk` rows (`internalBatchSize`, or fewer where memory requires). */
+  #chunks(baselineCount: number, rowsPerChunk: number): PathSegment[][] {
     const { alphas, weights } = this.#path;
     const chunks: PathSegment[][] = [];
     let current: PathSegment[] = [];
     let rows = 0;
     for (let baselineIndex = 0; baselineIndex < baselineCount; baselineIndex++) {
       for (let start = 0; start < alphas.length; ) {
-        const take = Math.min(alphas.length - start, this.options.internalBatchSize - rows);
+        const take = Math.min(alphas.length - start, rowsPerChunk - rows);
         current.push({ baselineIndex, alphas: alphas.slice(start, start + take), weights: weights.slice(start, start + take) });
         rows += take;
         start += take;
-        if (rows === this.options.internalBatchSize) {
+        if (rows === rowsPerChunk) {
           chunks.push(current);
           current = [];
           rows = 0;
