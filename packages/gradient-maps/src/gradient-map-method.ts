@@ -52,7 +52,7 @@ export const INTERNAL_BATCH_SIZE_OPTION: OptionSpec = Object.freeze({
   min: 1,
   max: 1024,
   default: 16,
-  doc: 'rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass; bounds memory, results do not depend on it',
+  doc: 'rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass at most (fewer when the model and image size need more than `PASS_MEMORY_BUDGET`, 768 MiB, per pass); results do not depend on it',
 });
 
 /** The `output` option: which scores are explained. */

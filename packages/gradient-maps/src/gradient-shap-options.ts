@@ -87,7 +87,7 @@ export const GRADIENT_SHAP_OPTIONS: readonly OptionSpec[] = Object.freeze([
     check: (value, name) => void checkSeed(name, value),
     doc: 'seed of every random draw (baseline index, alpha, noise), drawn on the host: the same on every backend',
   },
-  { ...INTERNAL_BATCH_SIZE_OPTION, doc: 'samples per backward pass; bounds memory, results do not depend on it' },
+  { ...INTERNAL_BATCH_SIZE_OPTION, doc: 'samples per backward pass at most (fewer when the model and image size need more than `PASS_MEMORY_BUDGET`, 768 MiB, per pass); results do not depend on it' },
   OUTPUT_OPTION,
   ...heatmapOptionSpecs(GRADIENT_SHAP_DEFAULTS.heatmap),
 ] satisfies OptionSpec[]);

@@ -66,7 +66,7 @@ export const INTEGRATED_GRADIENTS_OPTIONS: readonly OptionSpec[] = Object.freeze
     min: 1,
     max: 1024,
     default: INTEGRATED_GRADIENTS_DEFAULTS.internalBatchSize,
-    doc: 'path points per model call: memory stays bounded whatever `numSteps` is; results equal one-point-at-a-time evaluation',
+    doc: 'path points per model call at most (fewer when the model and image size need more than `PASS_MEMORY_BUDGET`, 768 MiB, per pass): memory stays bounded whatever `numSteps` is; results equal one-point-at-a-time evaluation',
   },
   {
     name: 'channelReduction',
