@@ -1,20 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  assertFinite,
-  assertSingleImage,
-  minMaxNormalize,
-  reduceChannels,
-  resolveTargets,
+  AttributionMethod,
+  makeBaselines,
+  rowsPerPass,
   selectTargetScores,
   targetGradients,
-  toImageBatch,
   type AttributionResult,
+  type HeatmapSpec,
   type MethodServices,
-  type ModelAdapter,
   type ModelLike,
-  type XaiMethod,
+  type PreparedBatch,
 } from '@tfxai/core';
-import { makeBaseline } from './baselines.js';
 import { resolveOptions, type IntegratedGradientsOptions, type ResolvedIntegratedGradientsOptions } from './options.js';
 import { quadrature, type Quadrature } from './quadrature.js';
 
@@ -28,68 +24,46 @@ interface PathSegment {
 /**
  * Integrated Gradients (Sundararajan et al. 2017):
  * `IG_i(x) = (x_i - b_i) * integral_0^1 dF(b + a (x - b))/dx_i da`,
- * the path evaluated in batched chunks of `internalBatchSize` points.
+ * the path evaluated in batched chunks of `internalBatchSize` points (fewer when
+ * the model and image size need more memory than `PASS_MEMORY_BUDGET` allows).
  * With the defaults it reproduces AUCMEDI's `IntegratedGradients` exactly.
+ * The heatmap: attributions, channels reduced by `channelReduction` (signed),
+ * min-max normalised to [0, 1].
  */
-export class IntegratedGradients implements XaiMethod {
+export class IntegratedGradients extends AttributionMethod {
   readonly name = 'integrated-gradients';
   readonly options: ResolvedIntegratedGradientsOptions;
-  readonly #adapter: ModelAdapter;
   readonly #path: Quadrature;
 
-  constructor(model: ModelLike, options: IntegratedGradientsOptions | undefined, private readonly services: MethodServices) {
-    this.options = resolveOptions(options);
-    this.#adapter = services.adaptModel(model);
+  constructor(model: ModelLike, options: IntegratedGradientsOptions | undefined, services: MethodServices) {
+    const resolved = resolveOptions(options);
+    super(model, services);
+    this.options = resolved;
     this.#path = quadrature(this.options.rule, this.options.numSteps);
   }
 
-  /**
-   * AUCMEDI's heatmap: attributions, reduced over channels (`channelReduction`),
-   * min-max normalised to [0, 1].
-   * @param image (1, H, W, C) or (H, W, C)
-   * @param classIndex the class to explain
-   * @param eps normalisation epsilon (default 1e-8)
-   */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
-    const { attributions } = await this.attribute(image, classIndex);
-    return tf.tidy(() => {
-      const map = reduceChannels(attributions, this.options.channelReduction).squeeze([0]) as tf.Tensor2D;
-      attributions.dispose();
-      return minMaxNormalize(map, eps);
-    });
+  get heatmapSpec(): HeatmapSpec {
+    return { absolute: false, channelReduction: this.options.channelReduction };
   }
 
   /**
    * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
-   * @param images (N, H, W, C) or (H, W, C)
-   * @param targets one class for every example, or one per example
    */
-  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
-    const owned: tf.Tensor[] = [batch];
+  protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
+    const { batch, targets, numClasses } = prepared;
+    const rows = rowsPerPass(prepared, this.options.internalBatchSize);
+    const baselines = await makeBaselines(this.options.baselines, batch);
+    const owned: tf.Tensor[] = [...baselines];
     try {
-      await assertFinite(batch, 'images');
-      const inputScores = tf.tidy(() => this.#adapter.predict(batch));
-      owned.push(inputScores);
-      const classes = resolveTargets(targets, batch.shape[0], inputScores.shape[1]);
-      const baselines: tf.Tensor4D[] = [];
-      for (const spec of this.options.baselines) {
-        // Owned as soon as made, so that a later baseline's error leaks nothing.
-        baselines.push(makeBaseline(spec, batch));
-        owned.push(baselines[baselines.length - 1]!);
-        await assertFinite(baselines[baselines.length - 1]!, 'baseline');
-      }
 
       const perExample: tf.Tensor4D[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {
-        perExample.push(this.#integrate(batch, baselines, i, classes[i]!, inputScores.shape[1]));
+        perExample.push(this.#integrate(batch, baselines, i, targets[i]!, numClasses, rows));
         owned.push(perExample[i]!);
       }
       const attributions = tf.concat(perExample) as tf.Tensor4D;
-      const convergenceDelta = this.options.multiplyByInputs ? await this.#convergenceDelta(attributions, inputScores, baselines, classes) : undefined;
+      const convergenceDelta = this.options.multiplyByInputs ? await this.#convergenceDelta(attributions, batch, baselines, targets) : undefined;
       return convergenceDelta ? { attributions, convergenceDelta } : { attributions };
     } finally {
       tf.dispose(owned);
@@ -97,11 +71,11 @@ export class IntegratedGradients implements XaiMethod {
   }
 
   /** The attributions of example `index`, (1, H, W, C): weighted gradient sums over every baseline's path. */
-  #integrate(batch: tf.Tensor4D, baselines: tf.Tensor4D[], index: number, target: number, numClasses: number): tf.Tensor4D {
+  #integrate(batch: tf.Tensor4D, baselines: tf.Tensor4D[], index: number, target: number, numClasses: number, rowsPerChunk: number): tf.Tensor4D {
     const { multiplyByInputs } = this.options;
     const input = tf.slice(batch, index, 1) as tf.Tensor4D;
     let total = tf.zerosLike(input);
-    for (const chunk of this.#chunks(baselines.length)) {
+    for (const chunk of this.#chunks(baselines.length, rowsPerChunk)) {
       const next = tf.tidy(() => {
         const baselineRows = chunk.map((segment) => tf.slice(baselines[segment.baselineIndex]!, index, 1) as tf.Tensor4D);
         const differences = baselineRows.map((baseline) => tf.sub(input, baseline));
@@ -109,7 +83,7 @@ export class IntegratedGradients implements XaiMethod {
           chunk.map((segment, s) => tf.add(baselineRows[s]!, tf.mul(tf.tensor4d(segment.alphas, [segment.alphas.length, 1, 1, 1]), differences[s]!))),
         ) as tf.Tensor4D;
         const weights = chunk.flatMap((segment) => segment.weights.map((w) => w / baselines.length));
-        const gradients = targetGradients(this.#adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
+        const gradients = targetGradients(this.adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
         // Sum each segment's rows, then scale by its own (x - baseline).
         let offset = 0;
         const contributions = chunk.map((segment, s) => {
@@ -126,19 +100,19 @@ export class IntegratedGradients implements XaiMethod {
     return total;
   }
 
-  /** Splits every baseline's path points into chunks of at most `internalBatchSize` rows. */
-  #chunks(baselineCount: number): PathSegment[][] {
+  /** Splits every baseline's path points into chunks of at most `rowsPerChunk` rows (`internalBatchSize`, or fewer where memory requires). */
+  #chunks(baselineCount: number, rowsPerChunk: number): PathSegment[][] {
     const { alphas, weights } = this.#path;
     const chunks: PathSegment[][] = [];
     let current: PathSegment[] = [];
     let rows = 0;
     for (let baselineIndex = 0; baselineIndex < baselineCount; baselineIndex++) {
       for (let start = 0; start < alphas.length; ) {
-        const take = Math.min(alphas.length - start, this.options.internalBatchSize - rows);
+        const take = Math.min(alphas.length - start, rowsPerChunk - rows);
         current.push({ baselineIndex, alphas: alphas.slice(start, start + take), weights: weights.slice(start, start + take) });
         rows += take;
         start += take;
-        if (rows === this.options.internalBatchSize) {
+        if (rows === rowsPerChunk) {
           chunks.push(current);
           current = [];
           rows = 0;
@@ -149,10 +123,10 @@ export class IntegratedGradients implements XaiMethod {
     return chunks;
   }
 
-  async #convergenceDelta(attributions: tf.Tensor4D, inputScores: tf.Tensor2D, baselines: tf.Tensor4D[], classes: number[]): Promise<number[]> {
+  async #convergenceDelta(attributions: tf.Tensor4D, batch: tf.Tensor4D, baselines: tf.Tensor4D[], classes: readonly number[]): Promise<number[]> {
     const delta = tf.tidy(() => {
-      const atInput = selectTargetScores(inputScores, classes);
-      const atBaselines = tf.addN(baselines.map((b) => selectTargetScores(this.#adapter.predict(b), classes))).div(baselines.length);
+      const atInput = selectTargetScores(this.adapter.predict(batch), classes);
+      const atBaselines = tf.addN(baselines.map((b) => selectTargetScores(this.adapter.predict(b), classes))).div(baselines.length);
       return tf.sub(tf.sum(attributions, [1, 2, 3]), tf.sub(atInput, atBaselines));
     });
     const values = Array.from(await delta.data());

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, gaussianBlur } from '@tfxai/core';
+import { InvalidInputError, InvalidOptionError } from './errors.js';
+import { gaussianBlur } from './image-ops.js';
+import { assertFinite } from './validation.js';
+import type { OptionSpec } from './option-spec.js';
 
 /** A blurred copy of the input as baseline (Sturmfels et al. 2020). */
 export interface BlurBaseline {
@@ -70,3 +73,32 @@ export function makeBaseline(spec: BaselineSpec, images: tf.Tensor4D): tf.Tensor
     return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as tf.Tensor4D;
   });
 }
+
+/**
+ * Every baseline of `specs` for `images`, each checked to be finite. On any
+ * error the baselines already made are disposed; otherwise the caller disposes them.
+ * @throws InvalidInputError for a baseline of the wrong shape or holding NaN/Infinity
+ */
+export async function makeBaselines(specs: readonly BaselineSpec[], images: tf.Tensor4D): Promise<tf.Tensor4D[]> {
+  const baselines: tf.Tensor4D[] = [];
+  try {
+    for (const spec of specs) {
+      baselines.push(makeBaseline(spec, images));
+      await assertFinite(baselines[baselines.length - 1]!, 'baseline');
+    }
+    return baselines;
+  } catch (error) {
+    tf.dispose(baselines);
+    throw error;
+  }
+}
+
+/** The declaration of the `baseline` option Integrated Gradients and GradientSHAP share. */
+export const BASELINE_OPTION: OptionSpec = Object.freeze({
+  name: 'baseline',
+  type: 'custom',
+  typeDoc: "`'zeros'`, a number, a tensor (H, W, C) / (1, H, W, C) / (N, H, W, C), `'blur'`, `{ type: 'blur', sigma }`, `{ type: 'uniform', low, high, seed }`, or a list of these",
+  default: 'zeros',
+  check: (value: unknown) => void checkBaselineSpecs(value as BaselineSpec | BaselineSpec[]),
+  doc: 'the reference input ("absence of signal"); a list is averaged (IG) or sampled (GradientSHAP)',
+});
