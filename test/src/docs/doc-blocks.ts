@@ -1,7 +1,8 @@
 // Finds the fenced code blocks of a Markdown file and what the doc runner does with each.
 //
 // A block runs by its language: `ts` (type-checked by tsc as an ES module, then run),
-// `js` (run as an ES module), `sh`/`bash` (run by bash -euo pipefail). Other
+// `js` (run as an ES module), `cjs` (run as CommonJS), `sh`/`bash` (run by bash
+// -euo pipefail). Other
 // languages (`text`, `json`, `yaml`, ...) are shown, not run. A fence without a
 // language is an error: say `text` for output or synopses, so no code hides there.
 //
@@ -17,7 +18,7 @@
 //   <!-- doc-test: continues -->           joins the previous runnable block of the file
 //                                          (same language), run as one program
 
-export type BlockLanguage = 'ts' | 'js' | 'sh';
+export type BlockLanguage = 'ts' | 'js' | 'cjs' | 'sh';
 export type BlockMode = 'run' | 'skip' | 'typecheck';
 
 export interface DocBlock {
@@ -52,7 +53,7 @@ export class DocFormatError extends Error {
   }
 }
 
-const LANGUAGES: Record<string, BlockLanguage> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', mjs: 'js', sh: 'sh', bash: 'sh', shell: 'sh' };
+const LANGUAGES: Record<string, BlockLanguage> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', mjs: 'js', cjs: 'cjs', sh: 'sh', bash: 'sh', shell: 'sh' };
 const MARKER = /^\s*<!--\s*doc-test:\s*(.*?)\s*-->\s*$/;
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*$/;
 
@@ -111,7 +112,7 @@ export function extractBlocks(file: string, markdown: string): DocScan {
       continue;
     }
     if (marker?.kind === 'typecheck' && language !== 'ts') throw new DocFormatError(file, start + 1, '"typecheck" applies to ts blocks only');
-    if (marker?.kind === 'example-model' && language === 'sh') throw new DocFormatError(file, start + 1, '"example-model" applies to ts and js blocks');
+    if (marker?.kind === 'example-model' && language !== 'ts' && language !== 'js') throw new DocFormatError(file, start + 1, '"example-model" applies to ts and js blocks');
     const mode: BlockMode = marker?.kind === 'skip' ? 'skip' : marker?.kind === 'typecheck' ? 'typecheck' : 'run';
     runnable.push({
       file,

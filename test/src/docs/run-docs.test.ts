@@ -41,7 +41,7 @@ for (const file of markdownFiles()) {
 
 const title = (b: DocBlock) => `${b.file}:${b.line} (${b.language})`;
 const fileStem = (b: DocBlock) => `${b.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${b.line}`;
-const preludeOf = (b: DocBlock) => (b.exampleModel && b.language !== 'sh' ? exampleModelPrelude(b.language) : '');
+const preludeOf = (b: DocBlock) => (b.exampleModel && (b.language === 'ts' || b.language === 'js') ? exampleModelPrelude(b.language) : '');
 
 /** tsc's messages per block file, with lines mapped back to the Markdown source. */
 function typeErrors(output: string, byStem: Map<string, DocBlock>): Map<DocBlock, string[]> {
@@ -72,7 +72,7 @@ describe('docs: every code block in README.md, docs/ and the package READMEs run
     mkdirSync(path.join(blocksDir, 'src'), { recursive: true });
     const byStem = new Map<string, DocBlock>();
     for (const block of blocks.filter((b) => b.mode !== 'skip')) {
-      const ext = { ts: 'mts', js: 'mjs', sh: 'sh' }[block.language];
+      const ext = { ts: 'mts', js: 'mjs', cjs: 'cjs', sh: 'sh' }[block.language];
       writeFileSync(path.join(blocksDir, 'src', `${fileStem(block)}.${ext}`), `${preludeOf(block)}${block.code}\n`);
       byStem.set(fileStem(block), block);
     }
@@ -122,6 +122,7 @@ describe('docs: every code block in README.md, docs/ and the package READMEs run
       const [command, args] =
         block.language === 'sh' ? ['bash', ['-euo', 'pipefail', path.join(blocksDir, 'src', `${fileStem(block)}.sh`)]]
         : block.language === 'js' ? [process.execPath, [path.join(blocksDir, 'src', `${fileStem(block)}.mjs`)]]
+        : block.language === 'cjs' ? [process.execPath, [path.join(blocksDir, 'src', `${fileStem(block)}.cjs`)]]
         : [process.execPath, [path.join(blocksDir, 'out', `${fileStem(block)}.mjs`)]];
       try {
         await run(command, args as string[], { cwd: workspace.root, env: workspace.env, timeout: BLOCK_TIMEOUT_MS, maxBuffer: 1 << 26 });
