@@ -13,9 +13,9 @@ import { isPng, REPO, repoStatus, sh, tempFolder } from './install-helpers.js';
 function readmeCommands(): { quickStart: string[]; cliExample: string[] } {
   const { runnable } = extractBlocks('README.md', readFileSync(path.join(REPO, 'README.md'), 'utf8'));
   const commands = (code: string) => code.replace(/\\\n\s*/g, '').split('\n').map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter(Boolean);
-  const sh = runnable.filter((b) => b.language === 'sh');
-  const quickStart = sh.find((b) => /npm ci/.test(b.code));
-  const cliExample = sh.find((b) => /tfxai explain/.test(b.code));
+  const shBlocks = runnable.filter((b) => b.language === 'sh');
+  const quickStart = shBlocks.find((b) => /npm ci/.test(b.code));
+  const cliExample = shBlocks.find((b) => /tfxai explain/.test(b.code));
   if (!quickStart || !cliExample) throw new Error('README.md: no sh block with `npm ci` (quick start) or `tfxai explain` (command line)');
   return { quickStart: commands(quickStart.code), cliExample: commands(cliExample.code) };
 }
