@@ -43,7 +43,7 @@ function startWorker(): Promise<void> {
   state.worker?.terminate();
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   state.worker = worker;
-  return new Promise((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const message = event.data;
       if (message.kind === 'ready') {
@@ -389,7 +389,7 @@ function showResult(job: Job, result: Extract<FromWorker, { kind: 'result' }>): 
     if (png) downloads.prepend(download(`${base}-${job.method}.png`, png, 'overlay PNG'));
   });
   downloads.append(
-    download(`${base}-${job.method}.npy`, new Blob([encodeNpy(map, [height, width])]), 'map .npy'),
+    download(`${base}-${job.method}.npy`, new Blob([encodeNpy(map, [height, width]) as Uint8Array<ArrayBuffer>]), 'map .npy'),
     download(`${base}-${job.method}.json`, new Blob([JSON.stringify(raw)], { type: 'application/json' }), 'map JSON'),
   );
   job.card.append(heat, colorBar(), downloads);

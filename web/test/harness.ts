@@ -35,6 +35,7 @@ async function runMethods(): Promise<MethodRun[]> {
     const predicted = tf.tidy(() => (model.predict(image) as tf.Tensor).argMax(-1).dataSync()[0]!);
     for (const { method, options } of METHOD_CASES) {
       const before = tf.memory().numTensors;
+      const started = performance.now();
       try {
         const explainer = defaultRegistry().decoder(method)(model, options);
         const map = await explainer.computeHeatmap(image, predicted);
@@ -47,6 +48,7 @@ async function runMethods(): Promise<MethodRun[]> {
           result.attributions.dispose();
         }
         runs.push({ method, image: name, heatmap, attributions, leaked: tf.memory().numTensors - before });
+        console.info(`[harness] ${tf.getBackend()} ${method} on ${name}: ${(performance.now() - started).toFixed(0)} ms`);
       } catch (error) {
         runs.push({ method, image: name, heatmap: [], leaked: tf.memory().numTensors - before, error: `${(error as Error).name}: ${(error as Error).message}` });
       }
