@@ -79,7 +79,7 @@ export async function buildWeb({ outDir = join(here, 'dist'), harness = false } 
   const library = await buildLibrary(outDir);
 
   for (const file of ['index.html', 'style.css']) copyFileSync(join(here, 'src', file), join(outDir, file));
-  if (harness) writeFileSync(join(outDir, 'harness.html'), '<!doctype html><meta charset="utf-8"><title>tfxai harness</title><script type="module" src="harness.js"></script>\n');
+  if (harness) writeFileSync(join(outDir, 'harness.html'), '<!doctype html><meta charset="utf-8"><title>tfxai harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>\n');
   // tfjs-backend-wasm fetches its binaries from the directory of the script (see docs/browser.md).
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, name), join(outDir, name));

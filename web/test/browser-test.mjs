@@ -26,7 +26,7 @@ const siteDir = join(root, 'test-output/browser/site');
  * float32 textures on SwiftShader (WEBGL_RENDER_FLOAT32_ENABLED, checked below) whose exp, log and
  * division are GPU-style approximations, a few ulps off IEEE. docs/browser.md gives the figures.
  */
-export const TOLERANCE = { wasm: 1e-4, webgl: 1e-3 };
+export const TOLERANCE = { wasm: 1e-5, webgl: 1e-5 };
 
 // ------------------------------------------------------------------ tallies
 
@@ -142,6 +142,12 @@ async function libraryChecks(browser, base, backend, reference) {
   }
   for (const { family, gradient, error } of result.families) {
     const expected = reference.families.get(family);
+    if (family.startsWith('Dilated') && !result.fusedConvRoute) {
+      // tfjs's fused conv gradient refuses dilation; @tfxai/wasm-kernels reroutes tf.fused in Node,
+      // but an ES-module bundle's tf.fused is frozen (docs/browser.md, "Known limits").
+      check(backend, `input gradient, ${family}: tfjs's own refusal of dilated fused-conv gradients (tf.fused cannot be rerouted in a bundle)`, /dilation rates greater than 1 are not yet supported in gradients/.test(error ?? ''), error ?? 'no error: compare it instead');
+      continue;
+    }
     const gradientError = error ? Infinity : relativeError(gradient, expected);
     check(backend, `input gradient, batch 2, ${family}`, gradientError <= tolerance, error ?? `max error ${gradientError.toExponential(1)}`);
     worst[`family: ${family}`] = gradientError;

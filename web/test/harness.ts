@@ -1,7 +1,7 @@
 // The page side of `npm run test:browser` (bundled by web/build.mjs into harness.js): runs tfxai on
 // the backend named in the page's query string and hands numbers back to the Node test process.
 import * as tf from '@tensorflow/tfjs';
-import { defaultRegistry, initBrowserBackend, type BrowserBackendName } from 'tfxai';
+import { defaultRegistry, initBrowserBackend, tfxaiKernelStatus, type BrowserBackendName } from 'tfxai';
 import { FAMILIES } from '../../packages/wasm-kernels/dist/test/families.js';
 import { CASE_IMAGES, METHOD_CASES } from './method-cases.mjs';
 
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     flags,
     methods,
     families,
+    fusedConvRoute: tfxaiKernelStatus().fusedConvRoute,
     ms: performance.now() - started,
   };
 }
