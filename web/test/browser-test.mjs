@@ -119,6 +119,7 @@ async function libraryChecks(browser, base, backend, reference) {
     return;
   }
   check(backend, `initBrowserBackend({ backend: '${backend}' }) chose it and it is active`, result.backend === backend && result.active === backend, `${result.backend}/${result.active}`);
+  check(backend, "an unknown backend is a typed error listing the browser's backends", result.unknownBackend === "BACKEND_UNAVAILABLE: backend='tensorflow' is not a backend tfxai knows; allowed: webgpu, webgl, wasm, cpu", result.unknownBackend);
   if (backend === 'webgl') check(backend, 'float32 render targets (WEBGL_RENDER_FLOAT32_ENABLED)', result.flags.WEBGL_RENDER_FLOAT32_ENABLED === true, JSON.stringify(result.flags));
   check(backend, 'no console errors (the wasm binaries load from the bundle directory)', consoleErrors.length === 0, consoleErrors.slice(0, 2).join(' | '));
   const tolerance = TOLERANCE[backend];
@@ -231,9 +232,26 @@ async function pageChecks(browser, base, reference) {
   const npy = readFileSync(await npyDownload.path());
   check(group, 'the map downloads as .npy with shape (64, 64)', npy.subarray(1, 6).toString() === 'NUMPY' && npy.toString('latin1', 10, 128).includes("'shape': (64, 64)"));
 
-  // Options from the form: IG with 4 steps, then cancel a long queue of Score-CAM runs.
+  // Options from the form: IG alone on plus-01 with numSteps 16 (a declared field, or the JSON
+  // fallback while IG declares none), compared with Node's IG of the same options.
   await page.uncheck('input[data-method="occlusion"]');
   await page.uncheck('input[data-method="gradcam"]');
+  await page.uncheck('input[data-image="x-02.png"]');
+  const igCard = page.locator('.method', { has: page.locator('input[data-method="integrated-gradients"]') });
+  await igCard.locator('summary').click();
+  const declared = await igCard.locator('[data-option="numSteps"]').count();
+  if (declared) await igCard.locator('[data-option="numSteps"]').fill('16');
+  else await igCard.locator('textarea.json-options').fill('{ "numSteps": 16 }');
+  await page.screenshot({ path: join(outDir, 'demo-options.png'), fullPage: false });
+  await page.click('#explain');
+  await page.waitForFunction(() => document.querySelectorAll('.card[data-done="yes"]').length === 1, undefined, { timeout: 10 * 60_000 });
+  const [igDownload] = await Promise.all([page.waitForEvent('download'), page.locator('.card[data-method="integrated-gradients"]').getByText('map JSON').click()]);
+  const igMap = JSON.parse(readFileSync(await igDownload.path(), 'utf8')).map;
+  const igError = relativeError(igMap, reference.methods.get('integrated-gradients plus-01.png').heatmap);
+  check(group, `IG with numSteps 16 from the options form (${declared ? 'declared field' : 'JSON fallback'}) equals Node's`, igError <= TOLERANCE.webgl, `max error ${igError.toExponential(1)}`);
+
+  // Cancel a queue of Score-CAM and LIME runs.
+  await page.check('input[data-image="x-02.png"]');
   await page.check('input[data-method="scorecam"]');
   await page.check('input[data-method="lime-pro"]');
   await page.click('#explain');

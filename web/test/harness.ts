@@ -80,6 +80,11 @@ async function familyGradients(): Promise<{ family: string; gradient: number[]; 
 
 async function main(): Promise<void> {
   const wanted = (new URLSearchParams(location.search).get('backend') ?? 'webgl') as BrowserBackendName;
+  // A backend tfxai does not know in a browser is a typed error naming the browser's backends.
+  const unknownBackend = await initBrowserBackend({ backend: 'tensorflow' as BrowserBackendName, log: () => {} }).then(
+    (name) => `no error: chose ${name}`,
+    (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
+  );
   const backend = await initBrowserBackend({ backend: wanted });
   await tf.ready();
   const flags = {
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
   const families = await familyGradients();
   (window as unknown as { harnessResult: unknown }).harnessResult = {
     backend,
+    unknownBackend,
     active: tf.getBackend(),
     flags,
     methods,

@@ -92,7 +92,8 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
     const forced = options.backend ?? environmentBackend();
     const known: readonly (BackendName | BrowserBackendName)[] = browser ? BROWSER_BACKEND_PREFERENCE : BACKEND_PREFERENCE;
     if (forced !== undefined && !known.includes(forced as BackendName | BrowserBackendName)) {
-      throw new TfxaiError('BACKEND_UNAVAILABLE', `TFXAI_BACKEND='${forced}' is not a backend tfxai knows; allowed: ${known.join(', ')}`);
+      const source = options.backend !== undefined ? 'backend' : 'TFXAI_BACKEND';
+      throw new TfxaiError('BACKEND_UNAVAILABLE', `${source}='${forced}' is not a backend tfxai knows; allowed: ${known.join(', ')}`);
     }
     // A backend the user already activated (tf.setBackend) is theirs to keep.
     const active = tf.engine().backendName;
