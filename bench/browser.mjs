@@ -36,7 +36,7 @@ export async function runBrowserRows(quick) {
   if (!hasChromium()) return { skipped: `no Chromium at ${CHROMIUM}`, rows: [] };
   const dir = mkdtempSync(join(tmpdir(), 'tfxai-bench-'));
   await esbuild.build({ entryPoints: [join(here, 'browser-page.mjs')], bundle: true, format: 'esm', platform: 'browser', minify: true, outfile: join(dir, 'bench.js'), logLevel: 'warning' });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="bench.js"></script>\n');
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bench.js"></script>\n');
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const name of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, name), join(dir, name));
   const { server, base } = await serveDirectory(dir);

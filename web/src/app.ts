@@ -41,6 +41,9 @@ const state = {
 /** Starts a worker, initialises the backend, reloads the current model: also how a job is cancelled. */
 function startWorker(): Promise<void> {
   state.worker?.terminate();
+  // The new worker has no model until it reloads one.
+  delete document.body.dataset['model'];
+  updateExplainButton();
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   state.worker = worker;
   return new Promise<void>((resolve, reject) => {

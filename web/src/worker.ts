@@ -76,8 +76,13 @@ async function explain(message: Extract<ToWorker, { kind: 'explain' }>): Promise
   }
 }
 
-self.onmessage = async (event: MessageEvent<ToWorker>) => {
-  const message = event.data;
+// One message at a time, in order: an explain sent right after a load-model waits for the model.
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(event.data));
+};
+
+async function handle(message: ToWorker): Promise<void> {
   try {
     if (message.kind === 'init') {
       const backend = await initBrowserBackend(message.backend ? { backend: message.backend as BrowserBackendName } : {});
@@ -91,4 +96,4 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     const { name, message: text } = error as Error;
     post({ kind: 'error', jobId: message.kind === 'explain' ? message.jobId : undefined, name, message: text });
   }
-};
+}

@@ -165,7 +165,7 @@ async function bundleDocsExample(dir) {
   if (!code) throw new Error('docs/browser.md has no ```js block');
   writeFileSync(join(dir, 'docs-example.mjs'), code);
   await esbuild.build({ entryPoints: [join(dir, 'docs-example.mjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'docs-example.js'), nodePaths: [join(root, 'node_modules')], logLevel: 'warning' });
-  writeFileSync(join(dir, 'docs-example.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="docs-example.js"></script>\n');
+  writeFileSync(join(dir, 'docs-example.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="docs-example.js"></script>\n');
 }
 
 async function docsExampleCheck(browser, base) {
@@ -277,6 +277,17 @@ async function pageChecks(browser, base, reference) {
   await page.waitForFunction(() => document.querySelectorAll('.card[data-done="yes"]').length === 1, undefined, { timeout: 120_000 });
   check(group, 'works offline once loaded (service worker): model, image and Grad-CAM', true);
   await page.screenshot({ path: join(outDir, 'demo-offline.png'), fullPage: true });
+
+  // The user's own files (still offline): model.json + weights and an image from the file pickers.
+  const exampleDir = join(root, 'examples/synthetic-shapes');
+  await page.setInputFiles('#model-files', [join(exampleDir, 'model/model.json'), join(exampleDir, 'model/weights.bin')]);
+  await page.waitForFunction(() => /^Model loaded: input 64x64x3, 3 classes \(class 0, class 1, class 2\)/.test(document.getElementById('model-status').textContent), undefined, { timeout: 60_000 });
+  await page.setInputFiles('#image-files', [join(exampleDir, 'images/ring-01.png')]);
+  await page.waitForFunction(() => /ring-01\.png/.test(document.getElementById('image-drop').textContent), undefined, { timeout: 30_000 });
+  await page.click('#explain');
+  await page.waitForFunction(() => document.querySelectorAll('.card[data-done="yes"]').length === 2, undefined, { timeout: 120_000 });
+  const ownStatus = await page.locator('.result-row').nth(1).locator('.card .status').textContent();
+  check(group, "a user's model.json + weights and image from the file pickers (offline): class 1 (ring) for ring-01", /^class class 1, \d+ ms on webgl$/.test(ownStatus), ownStatus);
   await context.setOffline(false);
 
   // wasm chosen in the page: every method on one image, one screenshot.
@@ -284,12 +295,12 @@ async function pageChecks(browser, base, reference) {
   await page.waitForFunction(() => document.body.dataset.backend === 'wasm', undefined, { timeout: 120_000 });
   await page.click('#example-model');
   await page.waitForFunction(() => document.body.dataset.model === 'loaded' && !document.getElementById('explain').disabled, undefined, { timeout: 60_000 });
-  await page.uncheck('input[data-image="x-02.png"]');
   for (const { method } of METHOD_CASES) await page.check(`input[data-method="${method}"]`);
   await page.click('#explain');
-  await page.waitForFunction((n) => document.querySelectorAll('.card[data-done="yes"]').length === n, METHOD_CASES.length, { timeout: 10 * 60_000 });
+  // plus-01 and the user's ring-01, every method.
+  await page.waitForFunction((n) => document.querySelectorAll('.card[data-done="yes"]').length === n, 2 * METHOD_CASES.length, { timeout: 10 * 60_000 });
   const wasmCards = await page.$$eval('.card .status', (all) => all.map((s) => s.textContent));
-  check(group, `every method from the form on wasm (${METHOD_CASES.length} overlays)`, wasmCards.every((s) => /ms on wasm$/.test(s)), wasmCards.filter((s) => !/ms on wasm$/.test(s)).join('; '));
+  check(group, `every method from the form on wasm (${2 * METHOD_CASES.length} overlays)`, wasmCards.every((s) => /ms on wasm$/.test(s)), wasmCards.filter((s) => !/ms on wasm$/.test(s)).join('; '));
   await page.screenshot({ path: join(outDir, 'demo-every-method-wasm.png'), fullPage: true });
   check(group, 'no uncaught page errors', errors.length === 0, errors.slice(0, 2).join(' | '));
   await context.close();
