@@ -1,7 +1,7 @@
 // The page side of bench/browser.mjs (bundled with esbuild): one configuration, named in the
 // query string, timed like bench/run.mjs times it in Node.
 import * as tf from '@tensorflow/tfjs';
-import { decoder, initBrowserBackend } from 'tfxai';
+import { decoder, initBrowserBackend, tfxaiKernelStatus } from 'tfxai';
 import { buildModel } from './models.mjs';
 
 async function main() {
@@ -22,7 +22,9 @@ async function main() {
   }
   const leaked = tf.memory().numTensors - before;
   times.sort((a, b) => a - b);
-  window.benchResult = { msPerMap: times[Math.floor((times.length - 1) / 2)], runs: times.map((t) => Math.round(t)), tensorsLeaked: leaked, backend: tf.getBackend() };
+  const status = tfxaiKernelStatus();
+  const kernels = `${status.mode} (${status.kernels.filter((k) => k.active).length} active${status.fusedConvRoute ? '' : ', no fused-conv route'})`;
+  window.benchResult = { msPerMap: times[Math.floor((times.length - 1) / 2)], runs: times.map((t) => Math.round(t)), tensorsLeaked: leaked, backend: tf.getBackend(), kernels };
 }
 
 main().catch((error) => (window.benchResult = { failed: `${error.name}: ${error.message}` }));

@@ -62,8 +62,8 @@ export async function runBrowserRows(quick) {
 }
 
 function formatTable(rows) {
-  const header = ['backend', 'model', 'configuration', 'ms/map', 'runs', 'leaked'];
-  const body = rows.map((r) => [r.backend, `${r.model} ${r.size}`, r.label, r.result.msPerMap !== undefined ? String(Math.round(r.result.msPerMap)) : 'FAILED', r.result.runs ? String(r.result.runs.length) : '', r.result.tensorsLeaked !== undefined ? String(r.result.tensorsLeaked) : '']);
+  const header = ['backend', 'model', 'configuration', 'kernels', 'ms/map', 'runs', 'leaked'];
+  const body = rows.map((r) => [r.backend, `${r.model} ${r.size}`, r.label, r.result.kernels ?? '', r.result.msPerMap !== undefined ? String(Math.round(r.result.msPerMap)) : 'FAILED', r.result.runs ? String(r.result.runs.length) : '', r.result.tensorsLeaked !== undefined ? String(r.result.tensorsLeaked) : '']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

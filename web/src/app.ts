@@ -383,7 +383,7 @@ function showResult(job: Job, result: Extract<FromWorker, { kind: 'result' }>): 
   }
 
   const status = job.card.querySelector('.status')!;
-  status.textContent = `class ${className}, ${ms.toFixed(0)} ms on ${state.backend}`;
+  status.textContent = `explains ${className}, ${ms.toFixed(0)} ms on ${state.backend}`;
   job.card.dataset['ms'] = String(ms);
   job.card.dataset['done'] = 'yes';
   const downloads = Object.assign(document.createElement('div'), { className: 'downloads' });

@@ -14,7 +14,8 @@ function methodSummaries(): MethodSummary[] {
   const registry = defaultRegistry();
   return registry.names().map((info) => {
     const declared = (registry.registration(info.name) as { options?: readonly DeclaredOption[] }).options;
-    return { ...info, options: Array.isArray(declared) ? declared.map((option) => ({ ...option })) : null };
+    // Through JSON: only plain data crosses to the page (a default that is a function or tensor would not clone).
+    return { ...info, options: Array.isArray(declared) ? (JSON.parse(JSON.stringify(declared)) as DeclaredOption[]) : null };
   });
 }
 

@@ -211,7 +211,7 @@ async function pageChecks(browser, base, reference) {
   await page.click('#explain');
   await page.waitForFunction(() => document.querySelectorAll('.card[data-done="yes"]').length === 6, undefined, { timeout: 10 * 60_000 });
   const cards = await page.$$eval('.card', (all) => all.map((card) => ({ method: card.dataset.method, status: card.querySelector('.status').textContent, ms: Number(card.dataset.ms) })));
-  check(group, 'shows 2 images x 3 methods side by side, each with the class and the time taken', cards.length === 6 && cards.every((c) => /^class (plus|ring|x), \d+ ms on webgl$/.test(c.status)), cards.map((c) => c.status).join('; '));
+  check(group, 'shows 2 images x 3 methods side by side, each with the class and the time taken', cards.length === 6 && cards.every((c) => /^explains (plus|ring|x), \d+ ms on webgl$/.test(c.status)), cards.map((c) => c.status).join('; '));
   const predictions = await page.$$eval('.result-row', (rows) => rows.map((row) => row.querySelector('.predictions li')?.textContent ?? ''));
   check(group, 'predicted classes: plus-01 is a plus, x-02 an x', /^plus: 9\d\.\d%|^plus: 100\.0%/.test(predictions[0]) && /^x: 9\d\.\d%|^x: 100\.0%/.test(predictions[1]), predictions.join(' | '));
   const progress = await page.$eval('#progress', (bar) => [bar.value, bar.max]);
@@ -287,7 +287,7 @@ async function pageChecks(browser, base, reference) {
   await page.click('#explain');
   await page.waitForFunction(() => document.querySelectorAll('.card[data-done="yes"]').length === 2, undefined, { timeout: 120_000 });
   const ownStatus = await page.locator('.result-row').nth(1).locator('.card .status').textContent();
-  check(group, "a user's model.json + weights and image from the file pickers (offline): class 1 (ring) for ring-01", /^class class 1, \d+ ms on webgl$/.test(ownStatus), ownStatus);
+  check(group, "a user's model.json + weights and image from the file pickers (offline): class 1 (ring) for ring-01", /^explains class 1, \d+ ms on webgl$/.test(ownStatus), ownStatus);
   await context.setOffline(false);
 
   // wasm chosen in the page: every method on one image, one screenshot.
