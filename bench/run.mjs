@@ -8,6 +8,7 @@
 //   node bench/run.mjs --quick         96x96 inputs, one repeat: a smoke run for development
 //   node bench/run.mjs --backend wasm  only these backends (comma-separated: wasm,cpu,tensorflow)
 //   node bench/run.mjs --out FILE      where the JSON goes (default bench-results/bench-<time>.json)
+//   node bench/browser.mjs [--quick]   only the browser rows (webgl, wasm in Chromium; also run by the full bench)
 //
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
 // its peak RSS (process.resourceUsage().maxRSS) is its own and kernel modes do not mix.
@@ -217,7 +218,12 @@ async function main() {
   console.log('\nDecoder pipeline, worker threads:');
   const workers = spawnSync(process.execPath, [join(here, 'pipeline-workers.mjs'), ...(args.quick ? ['--quick'] : []), '--out', workersOut], { stdio: ['ignore', 'inherit', 'inherit'] });
   const pipelineWorkers = workers.status === 0 ? JSON.parse(readFileSync(workersOut, 'utf8')) : { failed: `exit ${workers.status}` };
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers }, null, 2));
+  // The browser rows (webgl and wasm in headless Chromium): their own script, skipped without Chromium.
+  const browserOut = out.replace(/\.json$/, '') + '.browser.json';
+  console.log('\nIn the browser (headless Chromium):');
+  const browserRun = spawnSync(process.execPath, [join(here, 'browser.mjs'), ...(args.quick ? ['--quick'] : []), '--out', browserOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const browserRows = browserRun.status === 0 ? JSON.parse(readFileSync(browserOut, 'utf8')) : { failed: `exit ${browserRun.status}` };
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers, browserRows }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 

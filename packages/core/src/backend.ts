@@ -5,6 +5,26 @@ import { TfxaiError } from './errors.js';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
+/** The backends tfxai chooses between in a page or a Web Worker, fastest first. */
+export type BrowserBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BROWSER_BACKEND_PREFERENCE: readonly BrowserBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The package a page must import for each browser backend to be registered (webgl and cpu ship with tfjs). */
+const BROWSER_BACKEND_PACKAGES: Record<BrowserBackendName, string> = {
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+/**
+ * True in a page or a Web Worker: no Node `process.versions.node`. There, backends are
+ * registered by the page's own (bundled) imports, never loaded by tfxai from a bare specifier.
+ */
+export function isBrowserRuntime(): boolean {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === undefined;
+}
+
 /** The package that registers each backend (cpu ships with tfjs itself). */
 const BACKEND_PACKAGES: Record<BackendName, string | undefined> = {
   tensorflow: '@tensorflow/tfjs-node',
@@ -14,19 +34,33 @@ const BACKEND_PACKAGES: Record<BackendName, string | undefined> = {
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
-  /** Force one backend. Default: the `TFXAI_BACKEND` environment variable, else the fastest that loads. */
-  backend?: BackendName;
-  /** Where the one-line choice is reported. Default: `console.error` (stdout stays clean for data). */
+  /**
+   * Force one backend. Default: the `TFXAI_BACKEND` environment variable, else the fastest that loads.
+   * In a browser: webgpu, webgl, wasm or cpu (default: the first of those that initialises).
+   */
+  backend?: BackendName | BrowserBackendName;
+  /** Where the one-line choice is reported. Default: `console.error` (stdout stays clean for data); `console.info` in a browser. */
   log?: (message: string) => void;
 }
 
-let chosen: Promise<BackendName> | undefined;
-let chosenName: BackendName | undefined;
+let chosen: Promise<BackendName | BrowserBackendName> | undefined;
+let chosenName: BackendName | BrowserBackendName | undefined;
 
 function environmentBackend(): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const value = env?.['TFXAI_BACKEND']?.trim();
   return value ? value : undefined;
+}
+
+/** In a browser a backend is usable when the page registered it (its package was bundled) and it initialises. */
+async function tryBrowserBackend(name: BrowserBackendName): Promise<string | undefined> {
+  if (!tf.findBackendFactory(name)) return `${name} is not registered (import '${BROWSER_BACKEND_PACKAGES[name]}' before initBackend)`;
+  if (name === 'webgpu' && !(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) return 'webgpu: this browser has no navigator.gpu';
+  try {
+    return (await tf.setBackend(name)) ? undefined : `backend '${name}' failed to initialise`;
+  } catch (error) {
+    return `backend '${name}' failed to initialise (${(error as Error).message.split('\n')[0]})`;
+  }
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
@@ -45,17 +79,23 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 /**
  * Chooses and initialises the TensorFlow.js backend once per process:
  * tfjs-node ('tensorflow') when installed, else wasm, else cpu; `TFXAI_BACKEND`
- * (tensorflow | wasm | cpu) forces one. Later calls return the first choice;
+ * (tensorflow | wasm | cpu) forces one. In a browser (see {@link isBrowserRuntime}):
+ * webgpu, webgl, wasm, cpu, the first that the page registered and that initialises;
+ * `options.backend` forces one. Later calls return the first choice;
  * a backend set afterwards with `tf.setBackend` is respected by every method.
  * Logs the choice once.
  * @throws TfxaiError code 'BACKEND_UNAVAILABLE' when a forced backend cannot load
  */
-export function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+export function initBackend(options: InitBackendOptions = {}): Promise<BackendName | BrowserBackendName> {
   chosen ??= (async () => {
-    const log = options.log ?? ((message: string) => console.error(message));
+    const browser = isBrowserRuntime();
+    // A page has no stderr: the choice goes to the console's info level there.
+    const log = options.log ?? ((message: string) => (browser ? console.info(message) : console.error(message)));
     const forced = options.backend ?? environmentBackend();
-    if (forced !== undefined && !BACKEND_PREFERENCE.includes(forced as BackendName)) {
-      throw new TfxaiError('BACKEND_UNAVAILABLE', `TFXAI_BACKEND='${forced}' is not a backend tfxai knows; allowed: ${BACKEND_PREFERENCE.join(', ')}`);
+    const known: readonly (BackendName | BrowserBackendName)[] = browser ? BROWSER_BACKEND_PREFERENCE : BACKEND_PREFERENCE;
+    if (forced !== undefined && !known.includes(forced as BackendName | BrowserBackendName)) {
+      const source = options.backend !== undefined ? 'backend' : 'TFXAI_BACKEND';
+      throw new TfxaiError('BACKEND_UNAVAILABLE', `${source}='${forced}' is not a backend tfxai knows; allowed: ${known.join(', ')}`);
     }
     // A backend the user already activated (tf.setBackend) is theirs to keep.
     const active = tf.engine().backendName;
@@ -64,10 +104,10 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
       chosenName = active as BackendName;
       return chosenName;
     }
-    const candidates = forced ? [forced as BackendName] : BACKEND_PREFERENCE;
+    const candidates = forced ? [forced as BackendName | BrowserBackendName] : known;
     const skipped: string[] = [];
     for (const name of candidates) {
-      const failure = await tryBackend(name);
+      const failure = browser ? await tryBrowserBackend(name as BrowserBackendName) : await tryBackend(name as BackendName);
       if (failure === undefined) {
         chosenName = name;
         log(`[tfxai] TensorFlow.js backend: ${name}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
@@ -82,7 +122,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
 }
 
 /** The backend {@link initBackend} chose, or undefined before it ran. */
-export function chosenBackend(): BackendName | undefined {
+export function chosenBackend(): BackendName | BrowserBackendName | undefined {
   return chosenName;
 }
 
