@@ -40,7 +40,18 @@ export { explainedOutputAdapter, EXPLAINED_OUTPUTS, type ExplainedOutput } from 
 export { withLayerCall, type LayerCall } from './layer-call-patch.js';
 
 // Backends.
-export { initBackend, chosenBackend, BackendService, TfBackendService, BACKEND_PREFERENCE, type BackendName, type InitBackendOptions } from './backend.js';
+export {
+  initBackend,
+  chosenBackend,
+  isBrowserRuntime,
+  BackendService,
+  TfBackendService,
+  BACKEND_PREFERENCE,
+  BROWSER_BACKEND_PREFERENCE,
+  type BackendName,
+  type BrowserBackendName,
+  type InitBackendOptions,
+} from './backend.js';
 
 // Kernels and gradients swapped in only inside tfxai's own passes (a user's tf.grad stays stock).
 export {
