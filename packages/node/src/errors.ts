@@ -41,12 +41,16 @@ export class ModelLoadError extends TfxaiError {
   constructor(
     /** The model.json path. */
     readonly modelPath: string,
-    /** 'not-found': no such file; 'unreadable': I/O error or broken JSON/weights; 'invalid': not a TF.js model. */
-    readonly reason: 'not-found' | 'unreadable' | 'invalid',
+    /**
+     * 'not-found': no such file; 'unreadable': I/O error or broken JSON/weights; 'invalid': not a TF.js model;
+     * 'unsafe-path': a weight path leads out of the model's folder or to something not a regular file (nothing is read);
+     * 'weight-size': the weight files are larger or smaller than the manifest's weights need (nothing is read).
+     */
+    readonly reason: 'not-found' | 'unreadable' | 'invalid' | 'unsafe-path' | 'weight-size',
     detail: string,
   ) {
     super(
-      reason === 'not-found' ? 'MODEL_NOT_FOUND' : reason === 'unreadable' ? 'MODEL_UNREADABLE' : 'MODEL_INVALID',
+      ({ 'not-found': 'MODEL_NOT_FOUND', unreadable: 'MODEL_UNREADABLE', invalid: 'MODEL_INVALID', 'unsafe-path': 'MODEL_UNSAFE_WEIGHT_PATH', 'weight-size': 'MODEL_WEIGHT_SIZE' } as const)[reason],
       `cannot load the model '${modelPath}': ${detail}; expected a TensorFlow.js model.json ` +
         `(layers-model or graph-model) with its weight files beside it`,
     );
