@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adaptModel, initBackend, type BackendName } from '@tfxai/core';
 import { defaultRegistry } from 'tfxai';
 import { DecoderRun } from './decoder-run.js';
+import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
 import { loadPluginModule } from './plugin-modules.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
@@ -46,6 +47,7 @@ async function buildRun(): Promise<{ run: DecoderRun; model: tf.LayersModel | tf
   for (const plugin of setup.plugins) await loadPluginModule(plugin, registry);
   const { model } = await loadModelFromFile(setup.modelPath);
   try {
+    checkModelTakesImages(model, setup.channels);
     const adapter = adaptModel(model);
     const spec = modelInputSpec(adapter, setup.inputSize, setup.channels);
     const standardize = checkStandardize(setup.standardize, spec.channels ?? undefined);

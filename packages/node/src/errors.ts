@@ -81,3 +81,25 @@ export class PluginLoadError extends TfxaiError {
     super('PLUGIN_LOAD_FAILED', `cannot load plugin '${specifier}': ${detail}; a plugin is a module (path or package name) exporting the ContainerModule(s) that defineMethod returns`);
   }
 }
+
+/**
+ * A method returned a map that cannot be right: a value that is NaN or
+ * infinite (`reason: 'not-finite'`), or outside [0, 1], the range every
+ * method's `computeHeatmap` promises (`reason: 'out-of-range'`). The decoder
+ * checks every map before writing it; the image is reported failed and
+ * nothing is written for it.
+ */
+export class InvalidMapError extends TfxaiError {
+  constructor(
+    readonly sample: string,
+    readonly classIndex: number,
+    readonly reason: 'not-finite' | 'out-of-range',
+    detail: string,
+  ) {
+    super(
+      reason === 'not-finite' ? 'MAP_NOT_FINITE' : 'MAP_OUT_OF_RANGE',
+      `the map of '${sample}' for class ${classIndex} ${detail}; a heatmap must hold finite values in [0, 1] ` +
+        `(the model's scores or the method's options may be the cause: check the model's output on this image)`,
+    );
+  }
+}

@@ -9,11 +9,13 @@ import { DecoderRun } from './decoder-run.js';
 import type { DecoderResult, XaiDecoderOptions } from './decoder-options.js';
 import { OutputNotWritableError } from './errors.js';
 import { collectInputs } from './input-collection.js';
+import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
 import { insideFolder } from './output-naming.js';
 import { loadPluginModule, resolvePluginSpecifier } from './plugin-modules.js';
 import { checkStandardize, type StandardizeMode } from './preprocessing.js';
+import { modelIdentity, runRecord, type RunRecord } from './run-record.js';
 import { checkClassChoice, planRun, type PlannedItem } from './run-plan.js';
 import { RunTally } from './run-tally.js';
 import { resolveWorkerCount } from './worker-count.js';
@@ -112,11 +114,13 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
   try {
+    checkModelTakesImages(model, options.channels);
     const adapter = adaptModel(model);
     const spec = modelInputSpec(adapter, options.inputSize, options.channels);
     const standardize = checkStandardize(options.standardize ?? 'none', spec.channels ?? undefined);
     const method = createMethod(options, model, registry);
-    const run = new DecoderRun(options, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) =>
+    const record = options.outDir ? recordOf(options, await modelIdentity(options.model), overlay) : undefined;
+    const run = new DecoderRun({ ...options, record }, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) =>
       checkClassChoice(numClasses, undefined, predsRows),
     );
     tally.startClock();
@@ -125,6 +129,11 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   } finally {
     if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
   }
+}
+
+/** The run's record for resume (see run-record.ts). */
+function recordOf(options: XaiDecoderOptions, model: string, overlay: { alpha: number; colormap: ColormapName }): RunRecord {
+  return runRecord({ ...options, model, standardize: options.standardize ?? 'none', ...overlay });
 }
 
 function* batchesOf(planned: readonly PlannedItem[], batchSize: number): Generator<PlannedItem[]> {
@@ -154,7 +163,16 @@ async function runInWorkers(
     inputSize: options.inputSize,
     channels: options.channels,
     standardize: (options.standardize ?? 'none') as StandardizeMode,
-    settings: { outDir: options.outDir, saveMaps: options.saveMaps, resume: options.resume, classes: options.classes, allClasses: options.allClasses, eps: options.eps },
+    settings: {
+      outDir: options.outDir,
+      saveMaps: options.saveMaps,
+      resume: options.resume,
+      classes: options.classes,
+      allClasses: options.allClasses,
+      eps: options.eps,
+      // A model that cannot be read fails each worker's setup with its own error; this record is then never used.
+      record: options.outDir ? recordOf(options, await modelIdentity(options.model as string).catch(() => 'unreadable'), run.overlay) : undefined,
+    },
     overlay: run.overlay,
   };
   try {
