@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { ImageReadError } from './errors.js';
 import type { RasterImage } from './raster-image.js';
+import { NotRegularFileError, openRegularFile, readExactly } from './regular-file.js';
 
 /** The container formats tfxai reads (detected from the content, not the file name). */
 export const SUPPORTED_IMAGE_FORMATS: readonly string[] = ['png', 'jpeg', 'tiff', 'webp'];
@@ -68,8 +68,16 @@ export async function decodeImage(encoded: Uint8Array, name: string): Promise<Ra
 export async function readImage(file: string): Promise<RasterImage> {
   let encoded: Buffer;
   try {
-    encoded = await readFile(file);
+    // Only a regular file is opened for reading: a FIFO or a device is refused, not waited on.
+    const { handle, size } = await openRegularFile(file);
+    try {
+      encoded = Buffer.alloc(size);
+      encoded = encoded.subarray(0, await readExactly(handle, encoded));
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw new ImageReadError(file, 'unreadable', error.message);
     throw new ImageReadError(file, 'unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
   return decodeImage(encoded, file);

@@ -1,4 +1,4 @@
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidOptionError, UnknownMethodError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
@@ -8,7 +8,7 @@ import { COLORMAP_NAMES, colormapLut, type ColormapName } from './colormaps.js';
 import { DecoderRun } from './decoder-run.js';
 import type { DecoderResult, XaiDecoderOptions } from './decoder-options.js';
 import { OutputNotWritableError } from './errors.js';
-import { collectInputs } from './input-collection.js';
+import { gatherInputs } from './input-collection.js';
 import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
@@ -91,7 +91,9 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   if (options.saveMaps && !options.outDir) throw new InvalidOptionError('saveMaps', 'saveMaps needs an outDir (without one, maps are returned)');
 
   await initBackend();
-  const items = await collectInputs(options.inputs, { glob: options.glob, names: options.names });
+  if (options.outDir) await refuseOutputAsInput(options.inputs, options.outDir);
+  // An output folder inside an input folder is not walked: a second run must not explain the first one's overlays.
+  const { items, ignored } = await gatherInputs(options.inputs, { glob: options.glob, names: options.names, exclude: options.outDir ? [options.outDir] : [] });
   const predsRows = options.preds === undefined ? undefined : Array.isArray(options.preds) ? (options.preds as number[][]) : ((options.preds as tf.Tensor2D).arraySync() as number[][]);
   if (predsRows && predsRows.length !== items.length) {
     throw new InvalidOptionError('preds', `got ${predsRows.length} rows for ${items.length} input images; give one row of class scores per image, in input order`);
@@ -109,7 +111,7 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   const overlay = { alpha, colormap };
   // The mode's name is checked here so a typo fails before any thread starts; each thread checks it against the model's channels.
   if (workers > 1) checkStandardize(options.standardize ?? 'none', options.channels);
-  if (workers > 1) return runInWorkers(options, planned, { workers, batchSize, plugins, overlay, predsRows, tally });
+  if (workers > 1) return { ...(await runInWorkers(options, planned, { workers, batchSize, plugins, overlay, predsRows, tally })), ignored };
 
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
@@ -125,7 +127,7 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
     );
     tally.startClock();
     const { aborted } = await run.process(batchesOf(planned, batchSize), (position, result) => tally.add(position, result));
-    return tally.result(aborted, 1, []);
+    return { ...tally.result(aborted, 1, []), ignored };
   } finally {
     if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
   }
@@ -134,6 +136,17 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
 /** The run's record for resume (see run-record.ts). */
 function recordOf(options: XaiDecoderOptions, model: string, overlay: { alpha: number; colormap: ColormapName }): RunRecord {
   return runRecord({ ...options, model, standardize: options.standardize ?? 'none', ...overlay });
+}
+
+/** An input folder that is the output folder itself: its overlays would replace its images. */
+async function refuseOutputAsInput(inputs: XaiDecoderOptions['inputs'], outDir: string): Promise<void> {
+  const out = await realpath(outDir).catch(() => path.resolve(outDir));
+  for (const input of Array.isArray(inputs) ? inputs : [inputs]) {
+    if (typeof input !== 'string') continue;
+    if ((await realpath(input).catch(() => path.resolve(input))) === out) {
+      throw new InvalidOptionError('outDir', `'${outDir}' is also an input folder; its overlays would overwrite its images. Choose another output folder (one inside the input folder is fine: it is left out of the inputs)`);
+    }
+  }
 }
 
 function* batchesOf(planned: readonly PlannedItem[], batchSize: number): Generator<PlannedItem[]> {
@@ -152,7 +165,7 @@ async function runInWorkers(
     predsRows: number[][] | undefined;
     tally: RunTally;
   },
-): Promise<DecoderResult> {
+): Promise<Omit<DecoderResult, 'ignored'>> {
   const setup = {
     modelPath: path.resolve(options.model as string),
     method: options.method as string,
