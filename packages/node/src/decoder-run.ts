@@ -14,9 +14,10 @@ import {
 } from '@tfxai/core';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ClassMap, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
-import { ImageReadError, InvalidMapError } from './errors.js';
+import { ImageReadError, ImageSizeError, InvalidMapError } from './errors.js';
 import { checkMap } from './map-check.js';
-import { encodePng, readImage } from './image-io.js';
+import { encodePng, readImage, type DecodeOptions } from './image-io.js';
+import { MAX_IMAGE_PIXELS, checkFreeSizeImage } from './image-size-guard.js';
 import type { InputItem } from './input-collection.js';
 import { encodeNpy } from './npy.js';
 import { insideFolder, outputFileName } from './output-naming.js';
@@ -50,7 +51,7 @@ interface LoadedItem {
 
 /** Errors that concern one image: reported in its result while the run goes on. Anything else stops the run. */
 function isPerImageError(error: unknown): error is TfxaiError {
-  return error instanceof ImageReadError || error instanceof InvalidInputError || error instanceof InvalidMapError || (error instanceof TfxaiError && error.code === 'OUTPUT_WRITE_FAILED');
+  return error instanceof ImageReadError || error instanceof ImageSizeError || error instanceof InvalidInputError || error instanceof InvalidMapError || (error instanceof TfxaiError && error.code === 'OUTPUT_WRITE_FAILED');
 }
 
 /** Typed errors about the run's setup (method, options, model, classes): the same for every image, so they stop the run. */
@@ -178,12 +179,22 @@ export class DecoderRun {
           if (files) return { planned, item, stem, skipped: files };
         }
       }
-      const image = item.kind === 'file' ? await readImage(item.path) : tensorToRaster(item);
+      const image = item.kind === 'file' ? await readImage(item.path, this.#decodeOptions()) : tensorToRaster(item);
+      if (this.spec.height === null || this.spec.width === null) checkFreeSizeImage(this.adapter, item.sample, image.height, image.width, this.spec.channels ?? image.channels);
       return { planned, item, stem, image, checked: this.options.resume === true && this.#fixedClasses() !== 'unknown' };
     } catch (error) {
       if (isPerImageError(error)) return { planned, item, stem, error };
       throw error;
     }
+  }
+
+  /**
+   * Large files never reach the backend at full size: for a model with a fixed input they are decoded
+   * shrunk to MAX_IMAGE_PIXELS (the model sees a resize anyway); otherwise they are refused from their header.
+   */
+  #decodeOptions(): DecodeOptions {
+    const fixed = this.spec.height !== null && this.spec.width !== null;
+    return { maxPixels: MAX_IMAGE_PIXELS, larger: fixed ? 'shrink' : 'refuse' };
   }
 
   #classCountKnown(numClasses: number): void {

@@ -103,3 +103,19 @@ export class InvalidMapError extends TfxaiError {
     );
   }
 }
+
+/**
+ * An image's size does not suit the model: larger than the pipeline sends to
+ * a backend for a model without a fixed input size (`reason: 'too-large'`),
+ * or so small that a layer's output would be empty (`reason: 'too-small'`).
+ * Found before any tensor is made; the image is reported failed, the run goes on.
+ */
+export class ImageSizeError extends TfxaiError {
+  constructor(
+    readonly sample: string,
+    readonly reason: 'too-large' | 'too-small',
+    detail: string,
+  ) {
+    super(reason === 'too-large' ? 'IMAGE_TOO_LARGE' : 'IMAGE_TOO_SMALL', `image '${sample}': ${detail}`);
+  }
+}
