@@ -93,6 +93,7 @@ function tensorToRaster(item: Extract<InputItem, { kind: 'tensor' }>): RasterIma
  */
 export class DecoderRun {
   #numClasses: number | undefined;
+  #onExplain: (position: number) => void = () => {};
 
   /**
    * @param onClassCount called once the model's class count is known (at once when the model declares it,
@@ -116,7 +117,13 @@ export class DecoderRun {
    * before each batch; the batch read ahead is then dropped, its images not reported).
    * @returns whether the signal stopped it
    */
-  async process(batches: AsyncIterable<readonly PlannedItem[]> | Iterable<readonly PlannedItem[]>, sink: SampleSink): Promise<{ aborted: boolean }> {
+  async process(
+    batches: AsyncIterable<readonly PlannedItem[]> | Iterable<readonly PlannedItem[]>,
+    sink: SampleSink,
+    /** Called just before an image is explained (a worker tells its pool which image a crash would concern). */
+    onExplain: (position: number) => void = () => {},
+  ): Promise<{ aborted: boolean }> {
+    this.#onExplain = onExplain;
     const iterator = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<readonly PlannedItem[]>)[Symbol.iterator]();
     const loadNext = async (): Promise<LoadedItem[] | undefined> => {
       const next = await iterator.next();
@@ -231,6 +238,7 @@ export class DecoderRun {
         const predicted = await this.#predictIfNeeded(stacked, members);
         for (let j = 0; j < members.length; j++) {
           const loaded = members[j]!;
+          this.#onExplain(loaded.planned.position);
           results.set(loaded, await this.#explainOne(loaded, stacked, j, predicted?.[j]));
         }
       } catch (error) {

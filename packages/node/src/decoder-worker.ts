@@ -71,10 +71,14 @@ try {
 if (built) {
   post({ type: 'ready', declaredClasses: built.declaredClasses });
   try {
-    const { aborted } = await built.run.process(batchesFromParent(), (position, result) => {
-      const wire = toWireSample(result);
-      post({ type: 'sample', position, result: wire.result }, wire.transfer);
-    });
+    const { aborted } = await built.run.process(
+      batchesFromParent(),
+      (position, result) => {
+        const wire = toWireSample(result);
+        post({ type: 'sample', position, result: wire.result }, wire.transfer);
+      },
+      (position) => post({ type: 'explaining', position }),
+    );
     post({ type: 'finished', aborted });
   } catch (error) {
     post({ type: 'failed', error: toWireError(error) });

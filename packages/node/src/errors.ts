@@ -59,9 +59,9 @@ export class ModelLoadError extends TfxaiError {
 
 /**
  * A decoder worker thread stopped unexpectedly (it exited, ran out of memory,
- * or threw outside the pipeline). Each image it had been given and not yet
- * finished is reported failed with this error; the run goes on with the other
- * workers.
+ * or threw outside the pipeline). The image it was explaining is reported
+ * failed with this error (every image it held, when it died between
+ * images); the images it had only read ahead are done by the other workers.
  */
 export class WorkerCrashError extends TfxaiError {
   constructor(
@@ -71,7 +71,7 @@ export class WorkerCrashError extends TfxaiError {
     readonly exitCode: number | undefined,
     detail: string,
   ) {
-    super('WORKER_CRASHED', `decoder worker ${worker} stopped unexpectedly (${detail}); the images it was processing are reported failed, the others go on`);
+    super('WORKER_CRASHED', `decoder worker ${worker} stopped unexpectedly (${detail}); the image it was explaining is reported failed, the others go on`);
   }
 }
 
