@@ -14,3 +14,5 @@ export * from './xai-decoder.js';
 export * from './plugin-modules.js';
 export { MIN_IMAGES_PER_WORKER, resolveWorkerCount, workerObstacle } from './worker-count.js';
 export { liveWorkerThreads } from './worker-pool.js';
+export { MAX_IMAGE_PIXELS } from './image-size-guard.js';
+export { RECORD_KEYWORD, pngFacts, type OutputRecord, type PngFacts, type RunRecord } from './run-record.js';

@@ -70,7 +70,7 @@ function sha256(parts: Iterable<Uint8Array>): string {
  * The identity of a model: for a model.json path, the hash of its text and
  * of its weight files (read with the same confinement and size checks as
  * loading); for a layers or graph model in memory, the hash of its weights'
- * names, shapes and values; `function` for a function or adapter.
+ * order, shapes and values; `function` for a function or adapter.
  */
 export async function modelIdentity(model: string | ModelLike): Promise<string> {
   if (typeof model === 'string') {
@@ -87,15 +87,12 @@ export async function modelIdentity(model: string | ModelLike): Promise<string> 
     const weights = manifest ? new Uint8Array(await readWeightShards(model, manifest)) : new Uint8Array();
     return sha256([text, weights]);
   }
-  const named: [string, tf.Tensor][] = isLayersModel(model)
-    ? model.weights.map((w) => [w.originalName, w.read()])
-    : isGraphModel(model)
-      ? Object.entries(model.weights).flatMap(([name, list]) => list.map((t, i): [string, tf.Tensor] => [`${name}:${i}`, t]))
-      : [];
-  if (named.length === 0) return 'function';
+  // In order, without names: tfjs makes layer names unique per process, so the same weights loaded twice differ in name only.
+  const tensors: tf.Tensor[] = isLayersModel(model) ? model.weights.map((w) => w.read()) : isGraphModel(model) ? Object.values(model.weights).flat() : [];
+  if (tensors.length === 0) return 'function';
   const parts: Uint8Array[] = [];
-  for (const [name, tensor] of named) {
-    parts.push(Buffer.from(`${name}|${tensor.dtype}|${tensor.shape.join(',')}|`));
+  for (const [index, tensor] of tensors.entries()) {
+    parts.push(Buffer.from(`${index}|${tensor.dtype}|${tensor.shape.join(',')}|`));
     const values = await tensor.data();
     parts.push(values instanceof Uint8Array || Array.isArray(values) ? Buffer.from(String(values)) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
