@@ -6,3 +6,4 @@ export * from './method-options.js';
 export * from './progress-reporter.js';
 export * from './help-text.js';
 export * from './explain-command.js';
+export * from './terminal-text.js';
