@@ -62,7 +62,8 @@ Output:
       --alpha <a>             Heatmap weight in the overlay, 0..1 (default: 0.25)
       --colormap <name>       jet | viridis | turbo | gray (default: jet)
       --save-maps             Also write each raw map as float32 .npy (NumPy)
-      --resume                Skip images whose output files all exist already
+      --resume                Skip images whose outputs exist whole and were made by the
+                              same method, -O options, model and settings; redo the rest
 
 Run:
       --glob <pattern>        Files to take from input folders, relative to the folder
