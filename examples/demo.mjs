@@ -4,11 +4,16 @@
 // (original | method 1 | method 2 | ...), with the structure that decides the
 // class outlined on the original, so a person can see whether each heatmap
 // sits on it.
+//
+// It runs with the defaults a user gets: the model's own tfxai.json says how
+// to preprocess and names the classes, the overlay alpha is the decoder's
+// default, and methods get no options beyond a patch size a user would pick
+// for 64 px images. A map that comes out flat is labelled as such.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { loadModelFromFile, xaiDecoder } from '@tfxai/node';
+import { DEFAULT_OVERLAY_ALPHA, xaiDecoder } from '@tfxai/node';
 import { defaultRegistry } from 'tfxai';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,21 +23,17 @@ const MODEL = path.join(EXAMPLE, 'model/model.json');
 const OUT = path.join(ROOT, 'demo-output');
 
 // The methods to show, in this order; those not registered (yet) are skipped.
-// Options suit 64x64 images whose pixels the model sees in [0, 1]: perturbation
-// methods fill with the image's mean colour, since AUCMEDI's fills (127.5 grey,
-// 0 for LIME) are far outside what this model was trained on.
 const CANDIDATES = [
-  { name: 'integrated-gradients', label: 'Integrated Gradients', options: { numSteps: 32 } },
+  { name: 'integrated-gradients', label: 'Integrated Gradients', options: {} },
   { name: 'saliency', label: 'Saliency', options: {} },
   { name: 'guided-backprop', label: 'Guided Backprop', options: {} },
   { name: 'gradcam', label: 'Grad-CAM', options: {} },
   { name: 'gradcam++', label: 'Grad-CAM++', options: {} },
   { name: 'scorecam', label: 'Score-CAM', options: {} },
-  { name: 'occlusion', label: 'Occlusion (8 px)', options: { patchSize: 8, stride: 4, fill: 'mean' } },
-  { name: 'lime-pro', label: 'LIME Pro (5 superpixels)', options: { fill: 'mean' } },
+  // The default 16 px patch is larger than the 10-14 px shapes: a user picks a smaller one.
+  { name: 'occlusion', label: 'Occlusion (8 px)', options: { patchSize: 8, stride: 4 } },
+  { name: 'lime-pro', label: 'LIME Pro', options: {} },
 ];
-// Heavier than AUCMEDI's 0.25 so the colours read well at a glance.
-const ALPHA = 0.5;
 const TILE = 192;
 const GAP = 12;
 const LABEL = 26;
@@ -74,38 +75,36 @@ const registry = defaultRegistry();
 const methods = CANDIDATES.filter((m) => registry.has(m.name));
 const skipped = CANDIDATES.filter((m) => !registry.has(m.name)).map((m) => m.name);
 const boxes = JSON.parse(await fs.readFile(path.join(IMAGES, 'boxes.json'), 'utf8'));
-const { classNames } = JSON.parse(await fs.readFile(path.join(EXAMPLE, 'model/metrics.json'), 'utf8'));
 
 await fs.rm(OUT, { recursive: true, force: true });
-const { model } = await loadModelFromFile(MODEL);
 console.log(`tfxai demo: ${Object.keys(boxes).length} example images, methods: ${methods.map((m) => m.name).join(', ')}` + (skipped.length ? ` (not registered, skipped: ${skipped.join(', ')})` : ''));
 
 const results = {};
 for (const method of methods) {
-  const result = await xaiDecoder({
-    inputs: IMAGES,
-    model,
-    method: method.name,
-    methodOptions: method.options,
-    standardize: 'rescale', // the example model was trained on pixels / 255
-    outDir: path.join(OUT, method.name),
-    alpha: ALPHA,
-  });
+  // The model path, as a user gives it: its tfxai.json beside it sets the preprocessing and class names.
+  const result = await xaiDecoder({ inputs: IMAGES, model: MODEL, method: method.name, methodOptions: method.options, outDir: path.join(OUT, method.name) });
   results[method.name] = result;
-  console.log(`  ${method.label.padEnd(26)} ${result.done} overlays in ${result.seconds.toFixed(1)} s${result.failed ? `, ${result.failed} FAILED` : ''}`);
+  const flat = result.warnings.length ? `, ${result.warnings.length} CONSTANT map(s)` : '';
+  console.log(`  ${method.label.padEnd(26)} ${result.done} overlays in ${result.seconds.toFixed(1)} s${result.failed ? `, ${result.failed} FAILED` : ''}${flat}`);
 }
-model.dispose();
+const first = results[methods[0].name];
+console.log(`  ${first.preprocessing}`);
+const classNames = first.classNames ?? [];
 
 const sheets = path.join(OUT, 'sheets');
 await fs.mkdir(sheets, { recursive: true });
 const sheetFiles = [];
 for (const [name, truth] of Object.entries(boxes)) {
   const stem = name.replace(/\.png$/, '');
-  const predicted = results[methods[0].name].samples.find((s) => s.sample === name)?.classes[0];
+  const predicted = first.samples.find((s) => s.sample === name);
   const tiles = [{ label: `original (${truth.className})`, image: await tile(path.join(IMAGES, name), truth.box) }];
-  for (const method of methods) tiles.push({ label: method.label, image: await tile(path.join(OUT, method.name, `${stem}.png`)) });
+  for (const method of methods) {
+    const flat = results[method.name].samples.find((s) => s.sample === name)?.warnings?.length;
+    tiles.push({ label: flat ? `${method.label}: FLAT` : method.label, image: await tile(path.join(OUT, method.name, `${stem}.png`)) });
+  }
   const file = path.join(sheets, `${stem}.png`);
-  await contactSheet(`${name}: true class ${truth.className}, model predicts ${classNames[predicted] ?? '?'}; heatmaps explain the predicted class (red = high)`, tiles, file);
+  const predictedName = predicted?.classNames?.[0] ?? classNames[predicted?.classes[0]] ?? '?';
+  await contactSheet(`${name}: true class ${truth.className}, model predicts ${predictedName}; heatmaps explain the predicted class (red = high)`, tiles, file);
   sheetFiles.push(file);
 }
 // All sheets stacked: one picture to look at.
@@ -116,6 +115,6 @@ await sharp({ create: { width: Math.max(...sizes.map((s) => s.width)), height: s
   .png()
   .toFile(overview);
 
-console.log(`\nOverlays (alpha ${ALPHA}, jet): ${OUT}/<method>/<image>.png`);
+console.log(`\nOverlays (alpha ${DEFAULT_OVERLAY_ALPHA}, jet): ${OUT}/<method>/<image>.png`);
 console.log(`Contact sheets, one per image: ${sheets}/`);
 console.log(`Everything on one page: ${overview}`);

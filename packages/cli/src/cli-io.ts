@@ -8,4 +8,6 @@ export interface CliIo {
   cwd?: string;
   /** Aborted on Ctrl-C: the run stops between images. */
   signal?: AbortSignal;
+  /** Environment variables (TFXAI_BACKEND, scheduler indices for --shard auto). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }

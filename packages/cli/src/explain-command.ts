@@ -1,8 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BACKEND_PREFERENCE, initBackend, type BackendName, type TfxaiError } from '@tfxai/core';
-import { resolvePluginSpecifier, xaiDecoder, type ColormapName, type DecoderResult, type StandardizeMode, type XaiDecoderOptions } from '@tfxai/node';
+import { BACKEND_PREFERENCE, type BackendName, type TfxaiError } from '@tfxai/core';
+import {
+  AUCMEDI_OVERLAY_ALPHA,
+  parseShard,
+  resolvePluginSpecifier,
+  runManifest,
+  shardFromEnvironment,
+  writeRunManifest,
+  xaiDecoder,
+  type ColormapName,
+  type DecoderResult,
+  type ShardSpec,
+  type StandardizeMode,
+  type XaiDecoderOptions,
+} from '@tfxai/node';
 import { defaultRegistry } from 'tfxai';
+import { startBackend } from './backend-line.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { EXPLAIN_HELP } from './help-text.js';
@@ -10,6 +24,7 @@ import { parseMethodOptions } from './method-options.js';
 import { numberFlag, parseFlags } from './parse-flags.js';
 import { loadPlugin } from './plugin-loader.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
+import { explainReportLines } from './run-report.js';
 import { printable } from './terminal-text.js';
 
 /** Every flag `tfxai explain` accepts (util.parseArgs config). */
@@ -33,6 +48,7 @@ export const EXPLAIN_FLAGS = {
   glob: { type: 'string' },
   'batch-size': { type: 'string' },
   workers: { type: 'string' },
+  shard: { type: 'string' },
   backend: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -65,12 +81,25 @@ async function readPreds(file: string | undefined, cwd: string): Promise<number[
   return rows as number[][];
 }
 
+/** `--alpha`: a number from 0 to 1, or 'aucmedi' for AUCMEDI's 0.25. */
+function parseAlpha(value: string | undefined): number | undefined {
+  if (value?.trim().toLowerCase() === 'aucmedi') return AUCMEDI_OVERLAY_ALPHA;
+  return numberFlag('explain', 'alpha', value, (n) => n >= 0 && n <= 1, "a number from 0 to 1, or 'aucmedi' (0.25)");
+}
+
+/** `--shard i/n` (1-based) or `auto` (Kubernetes Indexed Job or Slurm array index from the environment). */
+function parseShardFlag(value: string | undefined, io: CliIo): (ShardSpec & { source?: string }) | undefined {
+  if (value === undefined) return undefined;
+  return value.trim() === 'auto' ? shardFromEnvironment(io.env ?? process.env) : parseShard(value);
+}
+
 const errorJson = (error: TfxaiError) => ({ name: error.name, code: error.code, message: error.message });
 
 /** The result as JSON: errors as {name, code, message}. */
-function resultJson(result: DecoderResult, outDir: string): unknown {
+function resultJson(result: DecoderResult, outDir: string, backend: string): unknown {
   return {
     ...result,
+    backend,
     workerCrashes: result.workerCrashes.map(errorJson),
     outDir,
     samples: result.samples.map(({ error, image: _image, maps: _maps, ...rest }) => ({
@@ -107,12 +136,16 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   const outDir = path.resolve(cwd, values.out!);
   const registry = defaultRegistry();
   for (const plugin of values.plugin ?? []) await loadPlugin(plugin, registry, cwd);
-  if (values.backend !== undefined) {
-    if (!BACKEND_PREFERENCE.includes(values.backend as BackendName)) {
-      throw new UsageError(`--backend ${values.backend}: allowed ${BACKEND_PREFERENCE.join(', ')}`, 'explain');
-    }
-    await initBackend({ backend: values.backend as BackendName });
+  if (values.backend !== undefined && !BACKEND_PREFERENCE.includes(values.backend as BackendName)) {
+    throw new UsageError(`--backend ${values.backend}: allowed ${BACKEND_PREFERENCE.join(', ')}`, 'explain');
   }
+  const shard = parseShardFlag(values.shard, io);
+  // Chosen here, said once in plain words (the library's own log line stays silent).
+  const backend = await startBackend(values.backend as BackendName | undefined, io.env ?? process.env);
+  if (!values.quiet) io.stderr.write(`${backend}
+`);
+  if (shard?.source && !values.quiet) io.stderr.write(`shard: ${shard.index}/${shard.count} (${shard.source})
+`);
 
   const options: XaiDecoderOptions = {
     inputs: positionals.map((input) => path.resolve(cwd, input)),
@@ -129,13 +162,14 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     standardize: values.standardize as StandardizeMode | undefined,
     inputSize: parseInputSize(values['input-size']),
     channels: numberFlag('explain', 'channels', values.channels, (n) => n === 1 || n === 3, '1 or 3') as 1 | 3 | undefined,
-    alpha: numberFlag('explain', 'alpha', values.alpha, (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
+    alpha: parseAlpha(values.alpha),
     colormap: values.colormap as ColormapName | undefined,
     saveMaps: values['save-maps'],
     resume: values.resume,
     glob: values.glob,
     batchSize: numberFlag('explain', 'batch-size', values['batch-size'], (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     workers: parseWorkers(values.workers),
+    ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
     outDir,
     signal: io.signal,
   };
@@ -146,17 +180,22 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   };
   const result = await xaiDecoder(options);
   reporter?.finish();
-  if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, outDir), null, 2)}\n`);
+  // The shard's record, merged with the other shards' by `tfxai summary`.
+  await writeRunManifest(outDir, runManifest(result, { outDir, method: values.method!, model: options.model as string }));
+  if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, outDir, backend), null, 2)}\n`);
   if (!values.quiet) {
     const notReached = result.total - result.samples.length;
     io.stderr.write(
       `${result.aborted ? 'interrupted' : 'finished'}: ${result.done} done, ${result.skipped} skipped, ${result.failed} failed` +
         `${notReached ? `, ${notReached} not reached` : ''} of ${result.total} images in ${formatDuration(result.seconds)} (${result.seconds.toFixed(1)} s)` +
-        `${result.workers > 1 ? ` on ${result.workers} worker threads` : ''}${result.workerCrashes.length ? ` (${result.workerCrashes.length} crashed)` : ''}; output: ${printable(outDir)}\n`,
+        `${result.workers > 1 ? ` on ${result.workers} worker threads` : ''}${result.workerCrashes.length ? ` (${result.workerCrashes.length} crashed)` : ''}; output: ${printable(outDir)}` +
+        `${result.shard ? ` (shard ${result.shard.index}/${result.shard.count} of ${result.inputsTotal} inputs)` : ''}\n`,
     );
     const leftOut = leftOutLine(result.ignored);
     if (leftOut) io.stderr.write(`${leftOut}\n`);
   }
+  // Said even with -q: an assumed preprocessing or a flat map can mean wrong pictures.
+  for (const line of explainReportLines(result)) if (!values.quiet || line.startsWith('warning:')) io.stderr.write(`${printable(line)}\n`);
   if (result.aborted) return 130;
   return result.failed > 0 ? 1 : 0;
 }

@@ -5,13 +5,17 @@ export const MAIN_HELP = `tfxai: explainable-AI heatmaps for TensorFlow.js image
 
 Usage:
   tfxai explain --model <model.json> --method <name> --out <folder> <inputs...>
+  tfxai evaluate --model <model.json> --methods <a,b,...> --out <folder> <inputs...>
   tfxai methods [--plugin <module>]... [--json]
+  tfxai summary <folder> [--json]
   tfxai help [command]
   tfxai --version
 
 Commands:
   explain   Compute a heatmap per image (files or folders) and write overlays
+  evaluate  Score methods' heatmaps: faithfulness, localisation, complexity, sanity checks
   methods   List the XAI methods: names, aliases, one-line descriptions
+  summary   Merge the run records of every shard of an output folder into one report
   help      Show the help of a command
 
 Run 'tfxai <command> --help' for a command's options.
@@ -30,6 +34,11 @@ Explains every input image with one XAI method and writes a heatmap overlay
 per image (AUCMEDI's xai_decoder, batch-wise). <inputs> are image files or
 folders (walked recursively; PNG, JPEG, TIFF, WebP; 8 or 16 bits; grayscale
 or RGB). A bad image is reported and the run goes on.
+
+The model describes its own input in a tfxai.json beside model.json (or in
+model.json's userDefinedMetadata.tfxai): standardize, inputRange, channels,
+channelOrder, classNames. Flags override it. Without one the run assumes
+--standardize none and says so. Class names appear in the summary and JSON.
 
 Required:
   -m, --model <path>          TensorFlow.js model.json (layers or graph model, detected)
@@ -50,16 +59,16 @@ Classes (default: the model's own predicted class, files <name>.png):
       --preds <file.json>     JSON array of per-image class scores (N x classes), in
                               input order; each image's argmax is explained
 
-Preprocessing:
+Preprocessing (default: the model's tfxai.json, else none):
       --standardize <mode>    none | rescale | minmax | z-score | grayscale | tf | caffe | torch
-                              (default: none)
                               rescale = x/255; minmax, z-score, grayscale as AUCMEDI;
                               tf, caffe, torch as Keras' preprocess_input
       --input-size <HxW>      Model input size (default: the size the model declares)
-      --channels <1|3>        Model input channels (default: the model's)
+      --channels <1|3>        Model input channels (default: tfxai.json, else the model's)
 
 Output:
-      --alpha <a>             Heatmap weight in the overlay, 0..1 (default: 0.25)
+      --alpha <a|aucmedi>     Heatmap weight in the overlay, 0..1 (default: 0.5;
+                              aucmedi = 0.25, AUCMEDI's visualize_heatmap)
       --colormap <name>       jet | viridis | turbo | gray (default: jet)
       --save-maps             Also write each raw map as float32 .npy (NumPy)
       --resume                Skip images whose outputs exist whole and were made by the
@@ -72,9 +81,15 @@ Run:
       --workers <n|auto>      Worker threads sharing the images, each with its own backend
                               and model (default: auto = one per core, at most one per
                               16 images; 1 = none). Plugins are loaded in every thread
+      --shard <i/n|auto>      Process only shard i of n (1-based: 1/4 .. 4/4), chosen by a
+                              hash of each input's relative path; auto reads
+                              JOB_COMPLETION_INDEX + JOB_COMPLETIONS (Kubernetes) or
+                              SLURM_ARRAY_TASK_ID/_COUNT/_MIN/_STEP (Slurm). Every run
+                              records itself in <out>/.tfxai/run-<i>-of-<n>.json;
+                              'tfxai summary <out>' merges the records
       --backend <name>        tensorflow | wasm | cpu (default: the fastest that loads)
       --json                  Print the results as JSON on stdout
-  -q, --quiet                 No progress output
+  -q, --quiet                 No progress, backend or summary lines (warnings still show)
   -h, --help                  This help
 
 Output names follow AUCMEDI: a sample's path relative to its input folder,
@@ -83,7 +98,7 @@ Names can never leave the output folder. Files are written atomically.
 
 Example:
   tfxai explain --model model/model.json --method ig -O numSteps=64 \\
-    --standardize rescale --out heatmaps/ images/
+    --out heatmaps/ images/
 `;
 
 /** `tfxai methods --help`. */
@@ -98,8 +113,24 @@ Options:
   -h, --help              This help
 `;
 
+/** `tfxai summary --help`. */
+export const SUMMARY_HELP = `Usage: tfxai summary <folder> [--json]
+
+Merges the run records that 'tfxai explain' wrote into <folder>/.tfxai/ (one
+per shard, run-<i>-of-<n>.json) into one report: images done, skipped,
+failed (with the reason), not reached (an interrupted shard), missing (a
+shard that never reported), explained classes and constant-map warnings.
+
+Exit codes: 0 every input done; 1 some failed, not reached or missing;
+2 no records, or records of runs split into different shard counts.
+
+Options:
+      --json   Print the merged report as JSON
+  -h, --help   This help
+`;
+
 /** `tfxai help --help`. */
-export const HELP_HELP = `Usage: tfxai help [explain|methods]
+export const HELP_HELP = `Usage: tfxai help [explain|evaluate|methods|summary]
 
 Shows the help of a command, or the overview without one.
 `;

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { CliIo } from './cli-io.js';
-import { EXPLAIN_HELP, HELP_HELP, MAIN_HELP, METHODS_HELP } from './help-text.js';
+import { EXPLAIN_HELP, HELP_HELP, MAIN_HELP, METHODS_HELP, SUMMARY_HELP } from './help-text.js';
+import { EVALUATE_HELP } from './evaluate-help.js';
 import { printable } from './terminal-text.js';
 
 // Only node: built-ins and the help text are imported up front: commands load
 // TensorFlow.js and sharp when they run, so help and usage errors answer at once.
 
-const COMMAND_HELP: Record<string, string> = { explain: EXPLAIN_HELP, methods: METHODS_HELP, help: HELP_HELP };
+const COMMAND_HELP: Record<string, string> = { explain: EXPLAIN_HELP, evaluate: EVALUATE_HELP, methods: METHODS_HELP, summary: SUMMARY_HELP, help: HELP_HELP };
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (command === 'help') {
     const topic = rest[0];
-    if (topic !== undefined && !COMMAND_HELP[topic]) return usage(`no help for '${topic}'; commands: explain, methods, help`);
+    if (topic !== undefined && !COMMAND_HELP[topic]) return usage(`no help for '${topic}'; commands: explain, evaluate, methods, summary, help`);
     io.stdout.write(topic === undefined ? MAIN_HELP : COMMAND_HELP[topic]!);
     return 0;
   }
@@ -49,9 +50,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(COMMAND_HELP[command]!);
     return 0;
   }
-  if (command !== 'explain' && command !== 'methods') return usage(`unknown command '${command}'; commands: explain, methods, help (see 'tfxai --help')`);
+  if (!['explain', 'evaluate', 'methods', 'summary'].includes(command)) return usage(`unknown command '${command}'; commands: explain, evaluate, methods, summary, help (see 'tfxai --help')`);
   try {
     if (command === 'explain') return await (await import('./explain-command.js')).explainCommand(rest, io);
+    if (command === 'evaluate') return await (await import('./evaluate-command.js')).evaluateCommand(rest, io);
+    if (command === 'summary') return await (await import('./summary-command.js')).summaryCommand(rest, io);
     return await (await import('./methods-command.js')).methodsCommand(rest, io);
   } catch (error) {
     const { TfxaiError } = await import('@tfxai/core');

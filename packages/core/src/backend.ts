@@ -36,6 +36,8 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     if (pkg) await import(/* webpackIgnore: true */ pkg);
     return (await tf.setBackend(name)) ? undefined : `backend '${name}' failed to initialise`;
   } catch (error) {
+    // An optional backend that is simply absent is not an error: say so plainly.
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return `${pkg ?? name} is not installed`;
     return `${pkg ?? name} could not be loaded (${(error as Error).message.split('\n')[0]})`;
   }
 }

@@ -3,6 +3,9 @@ import type { ModelLike, TfxaiError, XaiMethod, XaiRegistry } from '@tfxai/core'
 import type { ColormapName } from './colormaps.js';
 import type { WorkerCrashError } from './errors.js';
 import type { DecoderInput, IgnoredEntries } from './input-collection.js';
+import type { MapWarning } from './map-warnings.js';
+import type { ModelMetadata } from './model-metadata.js';
+import type { ShardSpec } from './shard.js';
 import type { PreprocessFunction, StandardizeMode } from './preprocessing.js';
 import type { RasterImage } from './raster-image.js';
 
@@ -33,7 +36,19 @@ export interface XaiDecoderOptions {
   classes?: readonly number[];
   /** Explain every class (one map per class, files `x.class_<c>.png`), as AUCMEDI does without preds. Default: false. */
   allClasses?: boolean;
-  /** Intensity standardisation before the model (see {@link StandardizeMode}) or a function. Default: 'none'. */
+  /**
+   * What the model says about its input (see {@link ModelMetadata}): preprocessing,
+   * channels, class names. Default: read from `tfxai.json` beside `model` (or
+   * `userDefinedMetadata.tfxai` in its model.json) when `model` is a path; none
+   * for a loaded model. `false` ignores any metadata. Explicit options
+   * (`standardize`, `channels`) override it.
+   */
+  metadata?: ModelMetadata | false;
+  /**
+   * Intensity standardisation before the model (see {@link StandardizeMode}) or a function.
+   * Default: the model's metadata (`standardize`, or implied by `inputRange`), else
+   * 'none', which the result then reports as assumed (`preprocessingAssumed`).
+   */
   standardize?: StandardizeMode | PreprocessFunction;
   /** The model's input size [height, width]. Default: the size the model declares; a model that declares none gets each image at its own size. */
   inputSize?: readonly [number, number];
@@ -50,7 +65,11 @@ export interface XaiDecoderOptions {
    * it may not be an input folder itself. Default: none: images and maps are returned instead of written.
    */
   outDir?: string;
-  /** Heatmap weight in the overlay, 0 to 1. Default: 0.25 (AUCMEDI's). */
+  /**
+   * Heatmap weight in the overlay, 0 to 1. Default: {@link DEFAULT_OVERLAY_ALPHA} (0.5),
+   * so that sparse maps (Integrated Gradients, saliency) stay visible; AUCMEDI's
+   * `visualize_heatmap` uses {@link AUCMEDI_OVERLAY_ALPHA} (0.25).
+   */
   alpha?: number;
   /** Overlay colormap. Default: 'jet' (AUCMEDI's). */
   colormap?: ColormapName;
@@ -77,6 +96,13 @@ export interface XaiDecoderOptions {
    * InvalidOptionError naming the reason. See docs/pipeline.md#worker-threads.
    */
   workers?: number | 'auto';
+  /**
+   * Process only the inputs of this shard (1-based, see {@link ShardSpec}): an
+   * input belongs to the shard its sample name hashes to, so shards of one run
+   * never overlap and together cover every input. Output names are the ones
+   * the whole run would give. Default: every input.
+   */
+  shard?: ShardSpec;
   /** Stops the run between batches when aborted (`aborted: true` in the result; images not reached are not listed). Default: none. */
   signal?: AbortSignal;
 }
@@ -123,6 +149,10 @@ export interface SampleResult {
   files: string[];
   /** Why it failed. */
   error?: TfxaiError;
+  /** The names of `classes`, from the model's metadata (absent when it has none). */
+  classNames?: string[];
+  /** Maps that came out constant (one flat colour); absent when none did. */
+  warnings?: MapWarning[];
   /** Without `outDir`: the original image. */
   image?: RasterImage;
   /** Without `outDir`: one map per explained class, at the original size. */
@@ -145,6 +175,23 @@ export interface DecoderResult {
   workerCrashes: WorkerCrashError[];
   /** One entry per input image reached, in input order. */
   samples: SampleResult[];
+  /** The model's class names (from its metadata), when it has them. */
+  classNames?: string[];
+  /** How the input was preprocessed and where that came from, one sentence (see `preprocessingAssumed`). */
+  preprocessing: string;
+  /** True when nothing (option or model metadata) said how to preprocess and 'none' was assumed. */
+  preprocessingAssumed: boolean;
+  /** Every constant map of the run, with its sample. */
+  warnings: (MapWarning & { sample: string })[];
+  /** The shard this run processed, when `shard` was given. */
+  shard?: ShardSpec;
+  /** Inputs over all shards (equals `total` without `shard`). */
+  inputsTotal: number;
   /** What the folder walks left out: hidden entries, links not followed, FIFOs and devices, the output folder. */
   ignored: IgnoredEntries;
 }
+
+/** The default overlay weight of {@link xaiDecoder}. */
+export const DEFAULT_OVERLAY_ALPHA = 0.5;
+/** AUCMEDI's overlay weight (`visualize_heatmap(alpha=0.25)`). */
+export const AUCMEDI_OVERLAY_ALPHA = 0.25;

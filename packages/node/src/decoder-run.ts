@@ -20,6 +20,7 @@ import { encodePng, readImage, type DecodeOptions } from './image-io.js';
 import { MAX_IMAGE_PIXELS, checkFreeSizeImage } from './image-size-guard.js';
 import type { InputItem } from './input-collection.js';
 import { encodeNpy } from './npy.js';
+import { constantMapWarning, type MapWarning } from './map-warnings.js';
 import { insideFolder, outputFileName } from './output-naming.js';
 import { overlayHeatmap } from './overlay.js';
 import { preprocessImage, type ModelInputSpec, type checkStandardize } from './preprocessing.js';
@@ -300,7 +301,9 @@ export class DecoderRun {
       } finally {
         single.dispose();
       }
-      if (!this.options.outDir) return { ...base, status: 'done', files: [], image, maps };
+      const warnings = maps.map(({ classIndex, map }) => constantMapWarning(map, classIndex)).filter((w): w is MapWarning => w !== undefined);
+      const warned = warnings.length ? { warnings } : {};
+      if (!this.options.outDir) return { ...base, status: 'done', files: [], image, maps, ...warned };
       const files: string[] = [];
       for (const { classIndex, map } of maps) {
         const stemClass = suffixed ? classIndex : undefined;
@@ -312,7 +315,7 @@ export class DecoderRun {
           files.push(await this.#write(outputFileName(loaded.stem, 'npy', stemClass), encodeNpy(map, [image.height, image.width])));
         }
       }
-      return { ...base, status: 'done', files };
+      return { ...base, status: 'done', files, ...warned };
     } catch (error) {
       if (isPerImageMethodError(error)) return { ...base, status: 'failed', files: [], error };
       throw error;

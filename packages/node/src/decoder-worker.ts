@@ -49,7 +49,7 @@ async function buildRun(): Promise<{ run: DecoderRun; model: tf.LayersModel | tf
   try {
     checkModelTakesImages(model, setup.channels);
     const adapter = adaptModel(model);
-    const spec = modelInputSpec(adapter, setup.inputSize, setup.channels);
+    const spec = { ...modelInputSpec(adapter, setup.inputSize, setup.channels), reverseChannels: setup.reverseChannels };
     const standardize = checkStandardize(setup.standardize, spec.channels ?? undefined);
     const methodOptions = { ...(setup.methodOptions ?? {}), ...(setup.layerName !== undefined ? { layerName: setup.layerName } : {}) };
     const method = registry.decoder(setup.method)(model, methodOptions);

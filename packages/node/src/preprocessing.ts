@@ -95,6 +95,8 @@ export interface ModelInputSpec {
   height: number | null;
   width: number | null;
   channels: number | null;
+  /** Reverse RGB to BGR after the channel conversion (a model trained on BGR; see ModelMetadata.channelOrder). Default: false. */
+  reverseChannels?: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export interface ModelInputSpec {
 export function preprocessImage(image: tf.Tensor3D, spec: ModelInputSpec, standardize: StandardizeMode | PreprocessFunction): tf.Tensor3D {
   return tf.tidy(() => {
     let x = spec.channels === null ? image : convertChannels(image, spec.channels);
+    if (spec.reverseChannels && x.shape[2] === 3) x = tf.reverse(x, -1);
     const height = spec.height ?? x.shape[0];
     const width = spec.width ?? x.shape[1];
     if (height !== x.shape[0] || width !== x.shape[1]) {

@@ -1,5 +1,6 @@
 import type { DecoderProgress, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
 import type { WorkerCrashError } from './errors.js';
+import type { ResultAnnotations } from './result-annotations.js';
 
 /**
  * Counts a run's results as they arrive (from this thread or from workers,
@@ -41,7 +42,7 @@ export class RunTally {
   }
 
   /** The run's result: every recorded image, in input order. */
-  result(aborted: boolean, workers: number, workerCrashes: WorkerCrashError[]): Omit<DecoderResult, 'ignored'> {
+  result(aborted: boolean, workers: number, workerCrashes: WorkerCrashError[]): Omit<DecoderResult, keyof ResultAnnotations | 'ignored'> {
     const samples = [...this.#samples.entries()].sort((a, b) => a[0] - b[0]).map(([, result]) => result);
     return { total: this.total, ...this.#counts, seconds: (Date.now() - this.started) / 1000, aborted, workers, workerCrashes, samples };
   }

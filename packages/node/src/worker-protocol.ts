@@ -26,6 +26,8 @@ export interface WorkerSetup {
   inputSize: readonly [number, number] | undefined;
   channels: 1 | 3 | undefined;
   standardize: StandardizeMode;
+  /** Reverse RGB to BGR before standardisation (the model's metadata says channelOrder 'bgr'). */
+  reverseChannels: boolean;
   settings: Omit<RunSettings, 'signal'>;
   overlay: { alpha: number; colormap: ColormapName };
 }

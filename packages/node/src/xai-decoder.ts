@@ -6,18 +6,21 @@ import { defaultRegistry } from 'tfxai';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
 import { COLORMAP_NAMES, colormapLut, type ColormapName } from './colormaps.js';
 import { DecoderRun } from './decoder-run.js';
-import type { DecoderResult, XaiDecoderOptions } from './decoder-options.js';
+import { DEFAULT_OVERLAY_ALPHA, type DecoderResult, type XaiDecoderOptions } from './decoder-options.js';
 import { OutputNotWritableError } from './errors.js';
 import { gatherInputs } from './input-collection.js';
 import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
+import { ModelMetadataError, parseModelMetadata, readModelMetadata, resolveModelInput, type ModelMetadataSource, type ResolvedModelInput } from './model-metadata.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
 import { insideFolder } from './output-naming.js';
 import { loadPluginModule, resolvePluginSpecifier } from './plugin-modules.js';
 import { checkStandardize, type StandardizeMode } from './preprocessing.js';
 import { modelIdentity, runRecord, type RunRecord } from './run-record.js';
+import { annotateResult } from './result-annotations.js';
 import { checkClassChoice, planRun, type PlannedItem } from './run-plan.js';
 import { RunTally } from './run-tally.js';
+import { checkShard, selectShard } from './shard.js';
 import { resolveWorkerCount } from './worker-count.js';
 import { runWorkerPool } from './worker-pool.js';
 
@@ -67,7 +70,7 @@ async function prepareOutputFolder(outDir: string): Promise<void> {
 export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderResult> {
   const started = Date.now();
   const batchSize = positiveInteger(options.batchSize, 'batchSize', 8);
-  const alpha = options.alpha ?? 0.25;
+  const alpha = options.alpha ?? DEFAULT_OVERLAY_ALPHA;
   if (!(typeof alpha === 'number' && alpha >= 0 && alpha <= 1)) throw new InvalidOptionError('alpha', `got ${String(alpha)}; allowed: a number from 0 to 1`);
   if (options.colormap !== undefined) colormapLut(options.colormap);
   const colormap = options.colormap ?? COLORMAP_NAMES[0]!;
@@ -90,6 +93,12 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   if (options.resume && !options.outDir) throw new InvalidOptionError('resume', 'resume needs an outDir to look for finished outputs in');
   if (options.saveMaps && !options.outDir) throw new InvalidOptionError('saveMaps', 'saveMaps needs an outDir (without one, maps are returned)');
 
+  if (options.shard !== undefined) checkShard(options.shard);
+  const metadataSource = await modelMetadataOf(options);
+  // Explicit options win over the model's metadata; the result says which applied.
+  const input = resolveModelInput({ standardize: options.standardize, channels: options.channels }, metadataSource);
+  const resolved: XaiDecoderOptions = { ...options, standardize: input.standardize, channels: input.channels };
+
   await initBackend();
   if (options.outDir) await refuseOutputAsInput(options.inputs, options.outDir);
   // An output folder inside an input folder is not walked: a second run must not explain the first one's overlays.
@@ -103,39 +112,44 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   for (const plugin of plugins) await loadPluginModule(plugin, registry);
   // An unknown method name is found before the model is loaded.
   if (typeof options.method === 'string') registry.registration(options.method);
-  const workers = resolveWorkerCount(options, items, defaultRegistry());
+  // Output names are planned over every input, then the shard is taken: a file's name does not depend on the shard it falls in.
+  const planned = options.shard ? selectShard(planRun(items, predsRows), options.shard, (p) => p.item.sample) : planRun(items, predsRows);
+  const workers = resolveWorkerCount(resolved, planned.map((p) => p.item), defaultRegistry());
   if (options.outDir) await prepareOutputFolder(options.outDir);
 
-  const planned = planRun(items, predsRows);
-  const tally = new RunTally(items.length, started, options.onProgress);
+  const tally = new RunTally(planned.length, started, options.onProgress);
+  const annotate = (counts: Parameters<typeof annotateResult>[0]) => annotateResult(counts, input, { shard: options.shard, inputsTotal: items.length });
   const overlay = { alpha, colormap };
   // The mode's name is checked here so a typo fails before any thread starts; each thread checks it against the model's channels.
-  if (workers > 1) checkStandardize(options.standardize ?? 'none', options.channels);
-  if (workers > 1) return { ...(await runInWorkers(options, planned, { workers, batchSize, plugins, overlay, predsRows, tally })), ignored };
+  if (workers > 1) checkStandardize(input.standardize, input.channels);
+  if (workers > 1) return annotate({ ...(await runInWorkers(resolved, planned, { workers, batchSize, plugins, overlay, predsRows, tally, input })), ignored });
 
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
   try {
-    checkModelTakesImages(model, options.channels);
+    checkModelTakesImages(model, input.channels);
     const adapter = adaptModel(model);
-    const spec = modelInputSpec(adapter, options.inputSize, options.channels);
-    const standardize = checkStandardize(options.standardize ?? 'none', spec.channels ?? undefined);
+    const spec = { ...modelInputSpec(adapter, options.inputSize, input.channels), reverseChannels: input.reverseChannels };
+    const standardize = checkStandardize(input.standardize, spec.channels ?? undefined);
     const method = createMethod(options, model, registry);
-    const record = options.outDir ? recordOf(options, await modelIdentity(options.model), overlay) : undefined;
-    const run = new DecoderRun({ ...options, record }, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) =>
-      checkClassChoice(numClasses, undefined, predsRows),
-    );
+    const record = options.outDir ? recordOf(resolved, await modelIdentity(options.model), overlay, input.reverseChannels) : undefined;
+    const run = new DecoderRun({ ...options, record }, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) => {
+      checkClassChoice(numClasses, undefined, predsRows);
+      checkClassNames(input, numClasses, metadataSource);
+    });
     tally.startClock();
     const { aborted } = await run.process(batchesOf(planned, batchSize), (position, result) => tally.add(position, result));
-    return { ...tally.result(aborted, 1, []), ignored };
+    return annotate({ ...tally.result(aborted, 1, []), ignored });
   } finally {
     if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
   }
 }
 
 /** The run's record for resume (see run-record.ts). */
-function recordOf(options: XaiDecoderOptions, model: string, overlay: { alpha: number; colormap: ColormapName }): RunRecord {
-  return runRecord({ ...options, model, standardize: options.standardize ?? 'none', ...overlay });
+function recordOf(options: XaiDecoderOptions, model: string, overlay: { alpha: number; colormap: ColormapName }, reverseChannels: boolean): RunRecord {
+  const standardize = typeof options.standardize === 'function' ? 'function' : (options.standardize ?? 'none');
+  // Channel order from the model's metadata changes what the model sees: part of the preprocessing recorded.
+  return runRecord({ ...options, model, standardize: reverseChannels ? `${standardize}+bgr` : standardize, ...overlay });
 }
 
 /** An input folder that is the output folder itself: its overlays would replace its images. */
@@ -164,8 +178,9 @@ async function runInWorkers(
     overlay: { alpha: number; colormap: ColormapName };
     predsRows: number[][] | undefined;
     tally: RunTally;
+    input: ResolvedModelInput;
   },
-): Promise<Omit<DecoderResult, 'ignored'>> {
+): Promise<ReturnType<RunTally['result']>> {
   const setup = {
     modelPath: path.resolve(options.model as string),
     method: options.method as string,
@@ -176,6 +191,7 @@ async function runInWorkers(
     inputSize: options.inputSize,
     channels: options.channels,
     standardize: (options.standardize ?? 'none') as StandardizeMode,
+    reverseChannels: run.input.reverseChannels,
     settings: {
       outDir: options.outDir,
       saveMaps: options.saveMaps,
@@ -184,7 +200,7 @@ async function runInWorkers(
       allClasses: options.allClasses,
       eps: options.eps,
       // A model that cannot be read fails each worker's setup with its own error; this record is then never used.
-      record: options.outDir ? recordOf(options, await modelIdentity(options.model as string).catch(() => 'unreadable'), run.overlay) : undefined,
+      record: options.outDir ? recordOf(options, await modelIdentity(options.model as string).catch(() => 'unreadable'), run.overlay, run.input.reverseChannels) : undefined,
     },
     overlay: run.overlay,
   };
@@ -197,6 +213,7 @@ async function runInWorkers(
       onReady: (declaredClasses) => {
         // What the in-thread run checks before its first image; undeclared counts are checked by each worker after predicting.
         if (declaredClasses !== undefined) checkClassChoice(declaredClasses, options.classes, run.predsRows);
+        if (declaredClasses !== undefined) checkClassNames(run.input, declaredClasses, undefined);
         run.tally.startClock();
       },
       sink: (position, result) => run.tally.add(position, result),
@@ -223,4 +240,18 @@ function createMethod(options: XaiDecoderOptions, model: ModelLike, registry: Xa
   }
   const methodOptions = { ...(options.methodOptions ?? {}), ...(options.layerName !== undefined ? { layerName: options.layerName } : {}) };
   return registry.decoder(options.method)(model, methodOptions);
+}
+
+/** The metadata a run uses: given, read beside a model path, or none. */
+async function modelMetadataOf(options: XaiDecoderOptions): Promise<ModelMetadataSource | undefined> {
+  if (options.metadata === false) return undefined;
+  if (options.metadata !== undefined) return { metadata: parseModelMetadata(options.metadata, 'options.metadata'), file: 'options.metadata', kind: 'sidecar' };
+  return typeof options.model === 'string' ? readModelMetadata(options.model) : undefined;
+}
+
+/** Class names must name every class the model has, no more, no fewer. @throws ModelMetadataError */
+function checkClassNames(input: ResolvedModelInput, numClasses: number, source: ModelMetadataSource | undefined): void {
+  if (input.classNames && input.classNames.length !== numClasses) {
+    throw new ModelMetadataError(source?.file ?? 'model metadata', 'classNames', `${input.classNames.length} names for a model with ${numClasses} output classes; give one name per class`);
+  }
 }

@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
+import { decoder } from 'tfxai';
+import { loadModelFromFile, readImage } from '@tfxai/node';
+const { model } = await loadModelFromFile('../../examples/synthetic-shapes/model/model.json');
+const img = await readImage('../../examples/synthetic-shapes/images/plus-01.png');
+const x = tf.div(tf.tensor4d(img.data, [1, 64, 64, 3]), 255);
+const m = decoder('occlusion')(model);
+const h = await m.computeHeatmap(x, 0);
+const d = h.dataSync(); console.log(h.shape, Math.min(...d), Math.max(...d), d.slice(0, 10));
+const a = await m.attribute(x, 0); const ad = a.attributions.dataSync(); console.log(Math.min(...ad), Math.max(...ad));
