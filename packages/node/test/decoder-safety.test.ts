@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import { InvalidOptionError, UnsupportedModelError, createRegistry, defineMethod, minMaxNormalize, toImageBatch, type XaiMethod } from '@tfxai/core';
 import {
+  DEFAULT_OVERLAY_ALPHA,
   ImageReadError,
   ImageSizeError,
   InvalidMapError,
@@ -220,7 +221,7 @@ describe('xaiDecoder safety', () => {
       expect(first.done).to.equal(4);
       const facts = pngFacts(await readFile(path.join(out, 'img-0.png')))!;
       expect([facts.width, facts.height]).to.deep.equal([8, 6]);
-      expect(facts.record).to.deep.include({ method: 'powered', options: { extra: { a: [1, 2], b: 1 }, power: 2 }, model: 'function', standardize: 'none', eps: 1e-8, alpha: 0.25, colormap: 'jet' });
+      expect(facts.record).to.deep.include({ method: 'powered', options: { extra: { a: [1, 2], b: 1 }, power: 2 }, model: 'function', standardize: 'none', eps: 1e-8, alpha: DEFAULT_OVERLAY_ALPHA, colormap: 'jet' });
       expect(RECORD_KEYWORD).to.equal('tfxai-run');
       const bytes = await readFile(path.join(out, 'img-1.png'));
 
