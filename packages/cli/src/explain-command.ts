@@ -25,6 +25,7 @@ import { numberFlag, parseFlags } from './parse-flags.js';
 import { loadPlugin } from './plugin-loader.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
 import { explainReportLines } from './run-report.js';
+import { printable } from './terminal-text.js';
 
 /** Every flag `tfxai explain` accepts (util.parseArgs config). */
 export const EXPLAIN_FLAGS = {
@@ -108,6 +109,17 @@ function resultJson(result: DecoderResult, outDir: string, backend: string): unk
   };
 }
 
+/** The summary's second line: what the folder walk left out (nothing is silently missing), or '' when nothing was. */
+export function leftOutLine(ignored: DecoderResult['ignored']): string {
+  const parts = [
+    ignored.hidden ? `${ignored.hidden} hidden (name starts with '.')` : '',
+    ignored.symlinks ? `${ignored.symlinks} symbolic link${ignored.symlinks > 1 ? 's' : ''} not followed (to a folder, broken, or not to a regular file)` : '',
+    ignored.special ? `${ignored.special} FIFO/socket/device file${ignored.special > 1 ? 's' : ''} refused` : '',
+    ignored.excluded ? 'the output folder inside the input folder' : '',
+  ].filter(Boolean);
+  return parts.length ? `left out of the inputs: ${parts.join(', ')}` : '';
+}
+
 /** `tfxai explain`. Returns the exit code: 0 all done, 1 some images failed, 130 interrupted. */
 export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags('explain', args, EXPLAIN_FLAGS);
@@ -163,7 +175,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   };
   const reporter = values.quiet ? undefined : new ProgressReporter(io.stderr);
   options.onProgress = (progress) => {
-    if (progress.status === 'failed' && progress.error) reporter?.message(`failed: ${progress.sample}: ${progress.error.message}`);
+    if (progress.status === 'failed' && progress.error) reporter?.message(printable(`failed: ${progress.sample}: ${progress.error.message}`));
     reporter?.update(progress);
   };
   const result = await xaiDecoder(options);
@@ -176,12 +188,14 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     io.stderr.write(
       `${result.aborted ? 'interrupted' : 'finished'}: ${result.done} done, ${result.skipped} skipped, ${result.failed} failed` +
         `${notReached ? `, ${notReached} not reached` : ''} of ${result.total} images in ${formatDuration(result.seconds)} (${result.seconds.toFixed(1)} s)` +
-        `${result.workers > 1 ? ` on ${result.workers} worker threads` : ''}${result.workerCrashes.length ? ` (${result.workerCrashes.length} crashed)` : ''}; output: ${outDir}` +
+        `${result.workers > 1 ? ` on ${result.workers} worker threads` : ''}${result.workerCrashes.length ? ` (${result.workerCrashes.length} crashed)` : ''}; output: ${printable(outDir)}` +
         `${result.shard ? ` (shard ${result.shard.index}/${result.shard.count} of ${result.inputsTotal} inputs)` : ''}\n`,
     );
+    const leftOut = leftOutLine(result.ignored);
+    if (leftOut) io.stderr.write(`${leftOut}\n`);
   }
   // Said even with -q: an assumed preprocessing or a flat map can mean wrong pictures.
-  for (const line of explainReportLines(result)) if (!values.quiet || line.startsWith('warning:')) io.stderr.write(`${line}\n`);
+  for (const line of explainReportLines(result)) if (!values.quiet || line.startsWith('warning:')) io.stderr.write(`${printable(line)}\n`);
   if (result.aborted) return 130;
   return result.failed > 0 ? 1 : 0;
 }

@@ -71,7 +71,8 @@ Output:
                               aucmedi = 0.25, AUCMEDI's visualize_heatmap)
       --colormap <name>       jet | viridis | turbo | gray (default: jet)
       --save-maps             Also write each raw map as float32 .npy (NumPy)
-      --resume                Skip images whose output files all exist already
+      --resume                Skip images whose outputs exist whole and were made by the
+                              same method, -O options, model and settings; redo the rest
 
 Run:
       --glob <pattern>        Files to take from input folders, relative to the folder

@@ -11,3 +11,4 @@ export * from './run-report.js';
 export * from './backend-line.js';
 export * from './evaluate-help.js';
 export * from './evaluate-command.js';
+export * from './terminal-text.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CliIo } from './cli-io.js';
 import { EXPLAIN_HELP, HELP_HELP, MAIN_HELP, METHODS_HELP, SUMMARY_HELP } from './help-text.js';
 import { EVALUATE_HELP } from './evaluate-help.js';
+import { printable } from './terminal-text.js';
 
 // Only node: built-ins and the help text are imported up front: commands load
 // TensorFlow.js and sharp when they run, so help and usage errors answer at once.
@@ -15,7 +16,8 @@ function version(): string {
 
 /** Prints an error on stderr, and as `{"error": {...}}` on stdout when --json was asked for. */
 function reportError(io: CliIo, args: readonly string[], error: { name: string; code: string; message: string }): void {
-  io.stderr.write(`tfxai: error: ${error.message}\n`);
+  // Messages name files: their control characters are shown escaped; the JSON escapes them itself.
+  io.stderr.write(`tfxai: error: ${printable(error.message)}\n`);
   if (args.includes('--json')) io.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
 }
 
@@ -59,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof TfxaiError) reportError(io, rest, { name: error.name, code: error.code, message: error.message });
     else {
       // Not one of ours: a bug or an environment problem; the stack helps whoever reports it.
-      io.stderr.write(`tfxai: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      io.stderr.write(`tfxai: internal error: ${((error as Error).stack ?? String(error)).split('\n').map(printable).join('\n')}\n`);
       if (rest.includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name: (error as Error).name, code: 'INTERNAL', message: (error as Error).message } }, null, 2)}\n`);
     }
     return 2;

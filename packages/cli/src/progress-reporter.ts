@@ -1,4 +1,5 @@
 import type { DecoderProgress } from '@tfxai/node';
+import { printable } from './terminal-text.js';
 
 /** Where progress goes: a terminal gets a redrawn bar, anything else plain lines. */
 export interface ProgressStream {
@@ -42,7 +43,8 @@ export class ProgressReporter {
       const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 60));
       const filled = progress.total > 0 ? Math.round((width * progress.completed) / progress.total) : width;
       const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-      const name = progress.sample.length > 24 ? `...${progress.sample.slice(-21)}` : progress.sample;
+      const sample = printable(progress.sample);
+      const name = sample.length > 24 ? `...${sample.slice(-21)}` : sample;
       this.stream.write(`\r\x1b[K${bar} ${progressLine(progress)} ${name}`);
       this.#drawn = true;
     } else {

@@ -5,6 +5,7 @@ import { UsageError } from './errors.js';
 import { SUMMARY_HELP } from './help-text.js';
 import { parseFlags } from './parse-flags.js';
 import { summaryLines } from './run-report.js';
+import { printable } from './terminal-text.js';
 
 /**
  * `tfxai summary OUT`: merges the run manifests every shard wrote into
@@ -23,6 +24,7 @@ export async function summaryCommand(args: readonly string[], io: CliIo): Promis
   if (found.length === 0) throw new RunManifestError(path.join(outDir, MANIFEST_FOLDER), "no run manifests found; 'tfxai explain --out <folder>' writes one per run or shard");
   const summary = mergeRunManifests(found);
   if (values.json) io.stdout.write(`${JSON.stringify({ outDir, ...summary, manifests: found.map(({ file }) => file) }, null, 2)}\n`);
-  else io.stdout.write(`${summaryLines(summary, outDir).join('\n')}\n`);
+  // Sample names in failure lines: control characters shown escaped.
+  else io.stdout.write(`${summaryLines(summary, outDir).map(printable).join('\n')}\n`);
   return summary.complete ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelLike, TfxaiError, XaiMethod, XaiRegistry } from '@tfxai/core';
 import type { ColormapName } from './colormaps.js';
 import type { WorkerCrashError } from './errors.js';
-import type { DecoderInput } from './input-collection.js';
+import type { DecoderInput, IgnoredEntries } from './input-collection.js';
 import type { MapWarning } from './map-warnings.js';
 import type { ModelMetadata } from './model-metadata.js';
 import type { ShardSpec } from './shard.js';
@@ -60,7 +60,10 @@ export interface XaiDecoderOptions {
   glob?: string;
   /** Sample names of tensor inputs, in order. Default: 'tensor-0', 'tensor-1', ... */
   names?: readonly string[];
-  /** Output folder (created if missing). Default: none: images and maps are returned instead of written. */
+  /**
+   * Output folder (created if missing). When it lies inside an input folder it is left out of the inputs;
+   * it may not be an input folder itself. Default: none: images and maps are returned instead of written.
+   */
   outDir?: string;
   /**
    * Heatmap weight in the overlay, 0 to 1. Default: {@link DEFAULT_OVERLAY_ALPHA} (0.5),
@@ -72,7 +75,11 @@ export interface XaiDecoderOptions {
   colormap?: ColormapName;
   /** Also write each raw map (float32, original image size, values in [0, 1]) as a NumPy `.npy` file beside its overlay. Default: false. */
   saveMaps?: boolean;
-  /** Skip images whose output files all exist already (an earlier, interrupted run wrote them). Default: false. */
+  /**
+   * Skip images whose outputs an earlier run with the same setup wrote whole: every file present and
+   * intact, and every overlay recording the same method, method options, model (hash of its files or
+   * weights) and preprocessing/overlay settings. Anything else is computed again. Default: false.
+   */
   resume?: boolean;
   /** Min-max epsilon passed to `computeHeatmap`. Default: 1e-8. */
   eps?: number;
@@ -180,6 +187,8 @@ export interface DecoderResult {
   shard?: ShardSpec;
   /** Inputs over all shards (equals `total` without `shard`). */
   inputsTotal: number;
+  /** What the folder walks left out: hidden entries, links not followed, FIFOs and devices, the output folder. */
+  ignored: IgnoredEntries;
 }
 
 /** The default overlay weight of {@link xaiDecoder}. */

@@ -1,10 +1,23 @@
-import { access } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, TfxaiError, resizeMap, type ModelAdapter, type XaiMethod } from '@tfxai/core';
+import {
+  ClassIndexError,
+  DuplicateMethodError,
+  InvalidInputError,
+  InvalidOptionError,
+  LayerNotFoundError,
+  TfxaiError,
+  UnknownMethodError,
+  UnsupportedModelError,
+  resizeMap,
+  type ModelAdapter,
+  type XaiMethod,
+} from '@tfxai/core';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ClassMap, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
-import { ImageReadError } from './errors.js';
-import { encodePng, readImage } from './image-io.js';
+import { ImageReadError, ImageSizeError, InvalidMapError } from './errors.js';
+import { checkMap } from './map-check.js';
+import { encodePng, readImage, type DecodeOptions } from './image-io.js';
+import { MAX_IMAGE_PIXELS, checkFreeSizeImage } from './image-size-guard.js';
 import type { InputItem } from './input-collection.js';
 import { encodeNpy } from './npy.js';
 import { constantMapWarning, type MapWarning } from './map-warnings.js';
@@ -12,10 +25,15 @@ import { insideFolder, outputFileName } from './output-naming.js';
 import { overlayHeatmap } from './overlay.js';
 import { preprocessImage, type ModelInputSpec, type checkStandardize } from './preprocessing.js';
 import type { RasterImage } from './raster-image.js';
+import { outputsReusable, type MapOutputs } from './resume-check.js';
+import { embedRecord, type RunRecord } from './run-record.js';
 import { checkClassChoice, type PlannedItem } from './run-plan.js';
 
 /** The decoder options a run reads while it works (the rest were settled before it started). */
-export type RunSettings = Pick<XaiDecoderOptions, 'outDir' | 'saveMaps' | 'resume' | 'classes' | 'allClasses' | 'eps' | 'signal'>;
+export type RunSettings = Pick<XaiDecoderOptions, 'outDir' | 'saveMaps' | 'resume' | 'classes' | 'allClasses' | 'eps' | 'signal'> & {
+  /** What made this run's outputs: written into every overlay, compared by resume (see run-record.ts). Required with `outDir`. */
+  record?: RunRecord;
+};
 
 /** Called with each image's result as soon as it is known, in input order within a batch. */
 export type SampleSink = (position: number, result: SampleResult) => void;
@@ -34,7 +52,19 @@ interface LoadedItem {
 
 /** Errors that concern one image: reported in its result while the run goes on. Anything else stops the run. */
 function isPerImageError(error: unknown): error is TfxaiError {
-  return error instanceof ImageReadError || error instanceof InvalidInputError || (error instanceof TfxaiError && error.code === 'OUTPUT_WRITE_FAILED');
+  return error instanceof ImageReadError || error instanceof ImageSizeError || error instanceof InvalidInputError || error instanceof InvalidMapError || (error instanceof TfxaiError && error.code === 'OUTPUT_WRITE_FAILED');
+}
+
+/** Typed errors about the run's setup (method, options, model, classes): the same for every image, so they stop the run. */
+const RUN_LEVEL_ERRORS = [InvalidOptionError, UnknownMethodError, DuplicateMethodError, LayerNotFoundError, UnsupportedModelError, ClassIndexError];
+
+/**
+ * A typed error a method raised on one image is that image's failure (its
+ * size, its values), unless it is about the run's setup. Untyped errors
+ * (bugs) still stop the run.
+ */
+function isPerImageMethodError(error: unknown): error is TfxaiError {
+  return isPerImageError(error) || (error instanceof TfxaiError && !RUN_LEVEL_ERRORS.some((errorClass) => error instanceof errorClass));
 }
 
 function argmax(row: ArrayLike<number>): number {
@@ -56,13 +86,6 @@ function tensorToRaster(item: Extract<InputItem, { kind: 'tensor' }>): RasterIma
   }
 }
 
-async function allExist(files: readonly string[]): Promise<boolean> {
-  for (const file of files) {
-    if (!(await access(file).then(() => true, () => false))) return false;
-  }
-  return true;
-}
-
 /**
  * The pipeline of {@link xaiDecoder} over planned images: loads batches (with
  * one batch of read-ahead), predicts, explains, writes, and hands each
@@ -71,6 +94,7 @@ async function allExist(files: readonly string[]): Promise<boolean> {
  */
 export class DecoderRun {
   #numClasses: number | undefined;
+  #onExplain: (position: number) => void = () => {};
 
   /**
    * @param onClassCount called once the model's class count is known (at once when the model declares it,
@@ -94,7 +118,13 @@ export class DecoderRun {
    * before each batch; the batch read ahead is then dropped, its images not reported).
    * @returns whether the signal stopped it
    */
-  async process(batches: AsyncIterable<readonly PlannedItem[]> | Iterable<readonly PlannedItem[]>, sink: SampleSink): Promise<{ aborted: boolean }> {
+  async process(
+    batches: AsyncIterable<readonly PlannedItem[]> | Iterable<readonly PlannedItem[]>,
+    sink: SampleSink,
+    /** Called just before an image is explained (a worker tells its pool which image a crash would concern). */
+    onExplain: (position: number) => void = () => {},
+  ): Promise<{ aborted: boolean }> {
+    this.#onExplain = onExplain;
     const iterator = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : (batches as Iterable<readonly PlannedItem[]>)[Symbol.iterator]();
     const loadNext = async (): Promise<LoadedItem[] | undefined> => {
       const next = await iterator.next();
@@ -121,12 +151,23 @@ export class DecoderRun {
     }
   }
 
-  /** Output files of a sample for the given classes (undefined: the one argmax map). */
-  #outputFiles(stem: string, classes: readonly number[] | undefined): string[] {
+  /** Output files of a sample for the given classes (undefined: the one argmax map, whose class is `knownClass` when preds chose it). */
+  #mapOutputs(stem: string, classes: readonly number[] | undefined, knownClass?: number): MapOutputs[] {
     const outDir = this.options.outDir!;
-    const perClass = classes ?? [undefined];
-    const extensions = this.options.saveMaps ? ['png', 'npy'] : ['png'];
-    return perClass.flatMap((c) => extensions.map((ext) => insideFolder(outDir, outputFileName(stem, ext, c))));
+    const file = (ext: string, c: number | undefined) => insideFolder(outDir, outputFileName(stem, ext, c));
+    return (classes ?? [undefined]).map((c) => ({
+      classIndex: c ?? knownClass,
+      png: file('png', c),
+      ...(this.options.saveMaps ? { npy: file('npy', c) } : {}),
+    }));
+  }
+
+  /** The outputs of a sample that resume may keep (every file whole and written by this run's setup), or undefined. */
+  async #reusable(planned: PlannedItem, classes: readonly number[] | undefined): Promise<string[] | undefined> {
+    const preds = planned.preds;
+    const outputs = this.#mapOutputs(planned.stem, classes, classes === undefined && preds ? argmax(preds) : undefined);
+    if (!this.options.record || !(await outputsReusable(outputs, this.options.record))) return undefined;
+    return outputs.flatMap(({ png, npy }) => (npy ? [png, npy] : [png]));
   }
 
   /** The classes of a sample when they are known without predicting (undefined: argmax, one unsuffixed map). */
@@ -142,16 +183,26 @@ export class DecoderRun {
       if (this.options.resume) {
         const classes = this.#fixedClasses();
         if (classes !== 'unknown') {
-          const files = this.#outputFiles(stem, classes);
-          if (await allExist(files)) return { planned, item, stem, skipped: files };
+          const files = await this.#reusable(planned, classes);
+          if (files) return { planned, item, stem, skipped: files };
         }
       }
-      const image = item.kind === 'file' ? await readImage(item.path) : tensorToRaster(item);
+      const image = item.kind === 'file' ? await readImage(item.path, this.#decodeOptions()) : tensorToRaster(item);
+      if (this.spec.height === null || this.spec.width === null) checkFreeSizeImage(this.adapter, item.sample, image.height, image.width, this.spec.channels ?? image.channels);
       return { planned, item, stem, image, checked: this.options.resume === true && this.#fixedClasses() !== 'unknown' };
     } catch (error) {
       if (isPerImageError(error)) return { planned, item, stem, error };
       throw error;
     }
+  }
+
+  /**
+   * Large files never reach the backend at full size: for a model with a fixed input they are decoded
+   * shrunk to MAX_IMAGE_PIXELS (the model sees a resize anyway); otherwise they are refused from their header.
+   */
+  #decodeOptions(): DecodeOptions {
+    const fixed = this.spec.height !== null && this.spec.width !== null;
+    return { maxPixels: MAX_IMAGE_PIXELS, larger: fixed ? 'shrink' : 'refuse' };
   }
 
   #classCountKnown(numClasses: number): void {
@@ -188,6 +239,7 @@ export class DecoderRun {
         const predicted = await this.#predictIfNeeded(stacked, members);
         for (let j = 0; j < members.length; j++) {
           const loaded = members[j]!;
+          this.#onExplain(loaded.planned.position);
           results.set(loaded, await this.#explainOne(loaded, stacked, j, predicted?.[j]));
         }
       } catch (error) {
@@ -230,8 +282,8 @@ export class DecoderRun {
     try {
       if (this.options.resume && !loaded.checked) {
         // The class count became known only now: check for finished outputs before computing.
-        const files = this.#outputFiles(loaded.stem, suffixed ? classes : undefined);
-        if (await allExist(files)) return { ...base, status: 'skipped', files };
+        const files = await this.#reusable(loaded.planned, suffixed ? classes : undefined);
+        if (files) return { ...base, status: 'skipped', files };
       }
       const maps: ClassMap[] = [];
       const single = batch.slice([row], [1]);
@@ -240,8 +292,11 @@ export class DecoderRun {
           const heatmap = await this.method.computeHeatmap(single, classIndex, this.options.eps ?? 1e-8);
           const resized = tf.tidy(() => resizeMap(heatmap, [image.height, image.width]));
           heatmap.dispose();
-          maps.push({ classIndex, map: (await resized.data()) as Float32Array });
+          const map = (await resized.data()) as Float32Array;
           resized.dispose();
+          // Whatever the method did: no NaN and nothing outside [0, 1] is written or returned.
+          checkMap(map, loaded.item.sample, classIndex);
+          maps.push({ classIndex, map });
         }
       } finally {
         single.dispose();
@@ -253,14 +308,16 @@ export class DecoderRun {
       for (const { classIndex, map } of maps) {
         const stemClass = suffixed ? classIndex : undefined;
         const pixels = overlayHeatmap(image, map, this.overlay);
-        files.push(await this.#write(outputFileName(loaded.stem, 'png', stemClass), await encodePng(pixels, image.width, image.height, 3)));
+        const png = await encodePng(pixels, image.width, image.height, 3);
+        const record = this.options.record;
+        files.push(await this.#write(outputFileName(loaded.stem, 'png', stemClass), record ? embedRecord(png, { ...record, classIndex }) : png));
         if (this.options.saveMaps) {
           files.push(await this.#write(outputFileName(loaded.stem, 'npy', stemClass), encodeNpy(map, [image.height, image.width])));
         }
       }
       return { ...base, status: 'done', files, ...warned };
     } catch (error) {
-      if (isPerImageError(error)) return { ...base, status: 'failed', files: [], error };
+      if (isPerImageMethodError(error)) return { ...base, status: 'failed', files: [], error };
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adaptModel, initBackend, type BackendName } from '@tfxai/core';
 import { defaultRegistry } from 'tfxai';
 import { DecoderRun } from './decoder-run.js';
+import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
 import { loadPluginModule } from './plugin-modules.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
@@ -46,6 +47,7 @@ async function buildRun(): Promise<{ run: DecoderRun; model: tf.LayersModel | tf
   for (const plugin of setup.plugins) await loadPluginModule(plugin, registry);
   const { model } = await loadModelFromFile(setup.modelPath);
   try {
+    checkModelTakesImages(model, setup.channels);
     const adapter = adaptModel(model);
     const spec = { ...modelInputSpec(adapter, setup.inputSize, setup.channels), reverseChannels: setup.reverseChannels };
     const standardize = checkStandardize(setup.standardize, spec.channels ?? undefined);
@@ -69,10 +71,14 @@ try {
 if (built) {
   post({ type: 'ready', declaredClasses: built.declaredClasses });
   try {
-    const { aborted } = await built.run.process(batchesFromParent(), (position, result) => {
-      const wire = toWireSample(result);
-      post({ type: 'sample', position, result: wire.result }, wire.transfer);
-    });
+    const { aborted } = await built.run.process(
+      batchesFromParent(),
+      (position, result) => {
+        const wire = toWireSample(result);
+        post({ type: 'sample', position, result: wire.result }, wire.transfer);
+      },
+      (position) => post({ type: 'explaining', position }),
+    );
     post({ type: 'finished', aborted });
   } catch (error) {
     post({ type: 'failed', error: toWireError(error) });

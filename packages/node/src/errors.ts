@@ -41,12 +41,16 @@ export class ModelLoadError extends TfxaiError {
   constructor(
     /** The model.json path. */
     readonly modelPath: string,
-    /** 'not-found': no such file; 'unreadable': I/O error or broken JSON/weights; 'invalid': not a TF.js model. */
-    readonly reason: 'not-found' | 'unreadable' | 'invalid',
+    /**
+     * 'not-found': no such file; 'unreadable': I/O error or broken JSON/weights; 'invalid': not a TF.js model;
+     * 'unsafe-path': a weight path leads out of the model's folder or to something not a regular file (nothing is read);
+     * 'weight-size': the weight files are larger or smaller than the manifest's weights need (nothing is read).
+     */
+    readonly reason: 'not-found' | 'unreadable' | 'invalid' | 'unsafe-path' | 'weight-size',
     detail: string,
   ) {
     super(
-      reason === 'not-found' ? 'MODEL_NOT_FOUND' : reason === 'unreadable' ? 'MODEL_UNREADABLE' : 'MODEL_INVALID',
+      ({ 'not-found': 'MODEL_NOT_FOUND', unreadable: 'MODEL_UNREADABLE', invalid: 'MODEL_INVALID', 'unsafe-path': 'MODEL_UNSAFE_WEIGHT_PATH', 'weight-size': 'MODEL_WEIGHT_SIZE' } as const)[reason],
       `cannot load the model '${modelPath}': ${detail}; expected a TensorFlow.js model.json ` +
         `(layers-model or graph-model) with its weight files beside it`,
     );
@@ -55,9 +59,9 @@ export class ModelLoadError extends TfxaiError {
 
 /**
  * A decoder worker thread stopped unexpectedly (it exited, ran out of memory,
- * or threw outside the pipeline). Each image it had been given and not yet
- * finished is reported failed with this error; the run goes on with the other
- * workers.
+ * or threw outside the pipeline). The image it was explaining is reported
+ * failed with this error (every image it held, when it died between
+ * images); the images it had only read ahead are done by the other workers.
  */
 export class WorkerCrashError extends TfxaiError {
   constructor(
@@ -67,7 +71,7 @@ export class WorkerCrashError extends TfxaiError {
     readonly exitCode: number | undefined,
     detail: string,
   ) {
-    super('WORKER_CRASHED', `decoder worker ${worker} stopped unexpectedly (${detail}); the images it was processing are reported failed, the others go on`);
+    super('WORKER_CRASHED', `decoder worker ${worker} stopped unexpectedly (${detail}); the image it was explaining is reported failed, the others go on`);
   }
 }
 
@@ -75,5 +79,43 @@ export class WorkerCrashError extends TfxaiError {
 export class PluginLoadError extends TfxaiError {
   constructor(readonly specifier: string, detail: string) {
     super('PLUGIN_LOAD_FAILED', `cannot load plugin '${specifier}': ${detail}; a plugin is a module (path or package name) exporting the ContainerModule(s) that defineMethod returns`);
+  }
+}
+
+/**
+ * A method returned a map that cannot be right: a value that is NaN or
+ * infinite (`reason: 'not-finite'`), or outside [0, 1], the range every
+ * method's `computeHeatmap` promises (`reason: 'out-of-range'`). The decoder
+ * checks every map before writing it; the image is reported failed and
+ * nothing is written for it.
+ */
+export class InvalidMapError extends TfxaiError {
+  constructor(
+    readonly sample: string,
+    readonly classIndex: number,
+    readonly reason: 'not-finite' | 'out-of-range',
+    detail: string,
+  ) {
+    super(
+      reason === 'not-finite' ? 'MAP_NOT_FINITE' : 'MAP_OUT_OF_RANGE',
+      `the map of '${sample}' for class ${classIndex} ${detail}; a heatmap must hold finite values in [0, 1] ` +
+        `(the model's scores or the method's options may be the cause: check the model's output on this image)`,
+    );
+  }
+}
+
+/**
+ * An image's size does not suit the model: larger than the pipeline sends to
+ * a backend for a model without a fixed input size (`reason: 'too-large'`),
+ * or so small that a layer's output would be empty (`reason: 'too-small'`).
+ * Found before any tensor is made; the image is reported failed, the run goes on.
+ */
+export class ImageSizeError extends TfxaiError {
+  constructor(
+    readonly sample: string,
+    readonly reason: 'too-large' | 'too-small',
+    detail: string,
+  ) {
+    super(reason === 'too-large' ? 'IMAGE_TOO_LARGE' : 'IMAGE_TOO_SMALL', `image '${sample}': ${detail}`);
   }
 }

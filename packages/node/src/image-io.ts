@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { ImageReadError } from './errors.js';
+import { ImageReadError, ImageSizeError } from './errors.js';
 import type { RasterImage } from './raster-image.js';
+import { NotRegularFileError, openRegularFile, readExactly } from './regular-file.js';
 
 /** The container formats tfxai reads (detected from the content, not the file name). */
 export const SUPPORTED_IMAGE_FORMATS: readonly string[] = ['png', 'jpeg', 'tiff', 'webp'];
@@ -12,15 +12,26 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'tif',
 /** sharp's sample formats that tfxai reads: 8-bit ('uchar') and 16-bit ('ushort') unsigned. */
 const DEPTH_BITS: Record<string, 8 | 16 | undefined> = { uchar: 8, ushort: 16 };
 
+/** How {@link decodeImage} treats a large image. */
+export interface DecodeOptions {
+  /** The most pixels (width x height) decoded at full size. Default: no limit. */
+  maxPixels?: number;
+  /**
+   * Beyond `maxPixels`: 'shrink' decodes it scaled down (aspect kept, by sharp, so the full size never
+   * exists in memory), 'refuse' throws an ImageSizeError from the header alone. Default: 'refuse'.
+   */
+  larger?: 'shrink' | 'refuse';
+}
+
 /**
  * Decodes an encoded image (PNG, JPEG, TIFF or WebP; 8 or 16 bits; grayscale,
  * RGB, with or without alpha) to a {@link RasterImage}. Alpha is dropped
  * (as PIL's `convert('RGB')`, which AUCMEDI's loader uses); other colour
  * spaces (CMYK, palettes) are converted to sRGB.
  * @param name how the image is named in errors
- * @throws ImageReadError (`unsupported` or `corrupt`)
+ * @throws ImageReadError (`unsupported` or `corrupt`); ImageSizeError beyond `options.maxPixels` with 'refuse'
  */
-export async function decodeImage(encoded: Uint8Array, name: string): Promise<RasterImage> {
+export async function decodeImage(encoded: Uint8Array, name: string, options: DecodeOptions = {}): Promise<RasterImage> {
   let metadata: Metadata;
   try {
     metadata = await sharp(encoded).metadata();
@@ -37,9 +48,11 @@ export async function decodeImage(encoded: Uint8Array, name: string): Promise<Ra
   const colourChannels = (metadata.channels ?? 3) - (metadata.hasAlpha ? 1 : 0);
   const grayscale = colourChannels === 1 && metadata.space !== 'cmyk';
   const colourspace = grayscale ? (bits === 16 ? 'grey16' : 'b-w') : bits === 16 ? 'rgb16' : 'srgb';
+  const size = shrunkSize(metadata, options, name);
   let pixels: { data: Buffer; info: OutputInfo };
   try {
-    pixels = await sharp(encoded)
+    const source = sharp(encoded);
+    pixels = await (size ? source.resize(size.width, size.height, { fit: 'fill' }) : source)
       .removeAlpha()
       .toColourspace(colourspace)
       .raw({ depth: bits === 16 ? 'ushort' : 'uchar' })
@@ -61,18 +74,37 @@ export async function decodeImage(encoded: Uint8Array, name: string): Promise<Ra
   return { width, height, channels, data, bitDepth: bits };
 }
 
+/** The size to decode at when the image has more than `maxPixels` and may be shrunk; undefined to decode as it is. */
+function shrunkSize(metadata: Metadata, options: DecodeOptions, name: string): { width: number; height: number } | undefined {
+  const { width, height } = metadata;
+  if (options.maxPixels === undefined || !width || !height || width * height <= options.maxPixels) return undefined;
+  if (options.larger !== 'shrink') {
+    throw new ImageSizeError(name, 'too-large', `${width}x${height} has ${width * height} pixels; at most ${options.maxPixels} are read`);
+  }
+  const scale = Math.sqrt(options.maxPixels / (width * height));
+  return { width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale)) };
+}
+
 /**
  * Reads and decodes an image file. See {@link decodeImage}.
- * @throws ImageReadError (`unreadable`, `unsupported` or `corrupt`)
+ * @throws ImageReadError (`unreadable`, `unsupported` or `corrupt`); ImageSizeError (see {@link DecodeOptions})
  */
-export async function readImage(file: string): Promise<RasterImage> {
+export async function readImage(file: string, options: DecodeOptions = {}): Promise<RasterImage> {
   let encoded: Buffer;
   try {
-    encoded = await readFile(file);
+    // Only a regular file is opened for reading: a FIFO or a device is refused, not waited on.
+    const { handle, size } = await openRegularFile(file);
+    try {
+      encoded = Buffer.alloc(size);
+      encoded = encoded.subarray(0, await readExactly(handle, encoded));
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw new ImageReadError(file, 'unreadable', error.message);
     throw new ImageReadError(file, 'unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
-  return decodeImage(encoded, file);
+  return decodeImage(encoded, file, options);
 }
 
 /**

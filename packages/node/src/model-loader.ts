@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@tfxai/core';
 import { ModelLoadError } from './errors.js';
+import { NotRegularFileError, openRegularFile, readExactly } from './regular-file.js';
+import { readWeightShards } from './weight-files.js';
 
 /** What a model.json holds: a Keras-style layers model, or a converted TensorFlow graph. */
 export type SavedModelKind = 'layers' | 'graph';
@@ -15,11 +15,19 @@ function describeIoError(error: unknown): string {
 async function readModelJson(modelPath: string): Promise<tf.io.ModelJSON> {
   let text: string;
   try {
-    text = await readFile(modelPath, 'utf8');
+    // Opened only when it is a regular file: a FIFO or a device is refused, not waited on.
+    const { handle, size } = await openRegularFile(modelPath);
+    try {
+      const bytes = Buffer.alloc(size);
+      text = bytes.subarray(0, await readExactly(handle, bytes)).toString('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ModelLoadError(modelPath, 'not-found', 'the file does not exist');
-    if (code === 'EISDIR') throw new ModelLoadError(modelPath, 'not-found', `it is a folder; give the path of its model.json`);
+    if (error instanceof NotRegularFileError && error.kind === 'folder') throw new ModelLoadError(modelPath, 'not-found', `it is a folder; give the path of its model.json`);
+    if (error instanceof NotRegularFileError) throw new ModelLoadError(modelPath, 'unreadable', error.message);
     throw new ModelLoadError(modelPath, 'unreadable', describeIoError(error));
   }
   let json: unknown;
@@ -57,22 +65,9 @@ export function fileSystemHandler(modelPath: string): tf.io.IOHandler {
   return {
     load: async () => {
       const json = await readModelJson(modelPath);
-      const folder = path.dirname(modelPath);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const shards: Buffer[] = [];
-        for (const group of manifest) {
-          for (const shard of group.paths) {
-            const shardPath = path.resolve(folder, shard);
-            try {
-              shards.push(await readFile(shardPath));
-            } catch (error) {
-              throw new ModelLoadError(modelPath, 'unreadable', `its weight file '${shard}' cannot be read: ${describeIoError(error)}`);
-            }
-          }
-        }
-        const joined = Buffer.concat(shards);
-        // A standalone ArrayBuffer: a Buffer may be a view into a larger pool.
-        const weightData = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength);
+        // Paths confined to the model's folder, sizes checked against the manifest before reading (weight-files.ts).
+        const weightData = await readWeightShards(modelPath, manifest);
         return [tf.io.getWeightSpecs(manifest), weightData];
       });
     },
@@ -89,7 +84,9 @@ export interface LoadedModel {
  * Loads a TensorFlow.js model.json (layers model or graph model, detected)
  * with its weights from the local file system. Initialises a TensorFlow.js
  * backend first if none is ready.
- * @throws ModelLoadError (`not-found`, `unreadable` or `invalid`)
+ * Weight paths must stay inside the model's folder, and the weight files'
+ * sizes must match what the manifest lists (see weight-files.ts).
+ * @throws ModelLoadError (`not-found`, `unreadable`, `invalid`, `unsafe-path` or `weight-size`)
  */
 export async function loadModelFromFile(modelPath: string): Promise<LoadedModel> {
   const kind = savedModelKind(await readModelJson(modelPath));

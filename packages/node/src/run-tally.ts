@@ -42,7 +42,7 @@ export class RunTally {
   }
 
   /** The run's result: every recorded image, in input order. */
-  result(aborted: boolean, workers: number, workerCrashes: WorkerCrashError[]): Omit<DecoderResult, keyof ResultAnnotations> {
+  result(aborted: boolean, workers: number, workerCrashes: WorkerCrashError[]): Omit<DecoderResult, keyof ResultAnnotations | 'ignored'> {
     const samples = [...this.#samples.entries()].sort((a, b) => a[0] - b[0]).map(([, result]) => result);
     return { total: this.total, ...this.#counts, seconds: (Date.now() - this.started) / 1000, aborted, workers, workerCrashes, samples };
   }

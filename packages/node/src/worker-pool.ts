@@ -45,8 +45,10 @@ interface PoolWorker {
   index: number;
   thread: Worker;
   state: 'starting' | 'ready' | 'finished' | 'dead';
-  /** Images handed to it and not yet reported: failed if it crashes. */
+  /** Images handed to it and not yet reported: if it crashes, the one it was explaining fails, the others go back to the queue. */
   inFlight: Map<number, PlannedItem>;
+  /** The image it is explaining (position), if any. */
+  explaining: number | undefined;
   /** Asked for work before the run began. */
   waiting: boolean;
   /** The last uncaught error it raised, for the crash report. */
@@ -57,13 +59,23 @@ function failedResult(planned: PlannedItem, error: WorkerCrashError): SampleResu
   return { sample: planned.item.sample, source: planned.item.kind === 'file' ? planned.item.path : 'tensor', status: 'failed', classes: [], files: [], error };
 }
 
+/** What killed a worker, in words: running out of memory is said plainly, with what to change. */
+function crashDetail(error: Error | undefined, code: number): string {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `it ran out of memory (${error!.message}); lower the method's steps or samples, the batch size, or the number of workers`;
+  }
+  return error ? `${error.name}: ${error.message}` : `exit code ${code}`;
+}
+
 /**
  * Runs planned images on `size` decoder worker threads. Images go out from
  * one queue in small chunks as workers ask (a worker holds at most two: the
  * one it explains and the one it decodes ahead), so a slow image does not
- * hold up the others. A worker that dies has its unfinished images reported
- * failed with a {@link WorkerCrashError}; the others go on (when none is
- * left, the images still queued fail the same way). An error that would
+ * hold up the others. A worker that dies (it exits, throws outside the
+ * pipeline, runs out of memory) has the image it was explaining reported
+ * failed with a {@link WorkerCrashError}; the images it had only read ahead
+ * go back to the queue for the other workers (when none is left, the images
+ * still queued fail the same way). An error that would
  * stop an in-thread run (not a per-image one) stops the pool and is thrown.
  * Every worker is terminated before this returns or throws.
  * @throws the first setup error of a worker (ModelLoadError, UnknownMethodError, ...), as its own class
@@ -81,6 +93,8 @@ class WorkerPool {
   readonly #workers: PoolWorker[] = [];
   readonly #crashes: WorkerCrashError[] = [];
   #next = 0;
+  /** Images a crashed worker held but had not started: handed out again before the rest of the queue. */
+  readonly #requeued: PlannedItem[] = [];
   #reached = 0;
   #running = false;
   #aborted = false;
@@ -132,7 +146,7 @@ class WorkerPool {
   #start(index: number): void {
     const thread = new Worker(WORKER_ENTRY, { workerData: { ...this.options.setup, index } satisfies WorkerSetup });
     liveThreads++;
-    const worker: PoolWorker = { index, thread, state: 'starting', inFlight: new Map(), waiting: false, lastError: undefined };
+    const worker: PoolWorker = { index, thread, state: 'starting', inFlight: new Map(), explaining: undefined, waiting: false, lastError: undefined };
     this.#workers.push(worker);
     thread.on('message', (message: FromWorker) => this.#guard(() => this.#onMessage(worker, message)));
     thread.on('error', (error) => (worker.lastError = error));
@@ -158,11 +172,16 @@ class WorkerPool {
         if (this.#running) this.#serve(worker);
         else worker.waiting = true;
         break;
+      case 'explaining':
+        worker.explaining = message.position;
+        break;
       case 'sample':
         // Each image is reported once: never again after its worker was declared crashed.
         if (!worker.inFlight.delete(message.position)) break;
+        if (worker.explaining === message.position) worker.explaining = undefined;
         this.#reached++;
         this.options.sink(message.position, fromWireSample(message.result));
+        this.#releaseIdle();
         break;
       case 'finished':
         // Images it still held were read ahead when the signal came: not reached, not reported.
@@ -183,21 +202,32 @@ class WorkerPool {
       return;
     }
     worker.state = 'dead';
-    const detail = worker.lastError ? `${worker.lastError.name}: ${worker.lastError.message}` : `exit code ${code}`;
+    const detail = crashDetail(worker.lastError, code);
     const crash = new WorkerCrashError(worker.index, code, detail);
     this.#crashes.push(crash);
+    // The image it was explaining is the one that failed; the ones it had only read ahead are not to blame.
+    // (Dying outside any explanation, e.g. while decoding, fails every image it held.)
+    const culprit = worker.explaining;
     for (const [position, planned] of worker.inFlight) {
+      if (culprit !== undefined && position !== culprit) {
+        this.#requeued.push(planned);
+        continue;
+      }
       this.#reached++;
       this.options.sink(position, failedResult(planned, crash));
     }
     worker.inFlight.clear();
+    this.#requeued.sort((a, b) => a.position - b.position);
     if (this.#running && !this.#aborted && !this.#workers.some((w) => w.state === 'ready')) {
       // Nobody is left to take the queue.
       const orphan = new WorkerCrashError(worker.index, code, `${detail}; no worker was left to process this image`);
-      for (; this.#next < this.planned.length; this.#next++) {
+      for (const planned of [...this.#requeued.splice(0), ...this.planned.slice(this.#next)]) {
         this.#reached++;
-        this.options.sink(this.planned[this.#next]!.position, failedResult(this.planned[this.#next]!, orphan));
+        this.options.sink(planned.position, failedResult(planned, orphan));
       }
+      this.#next = this.planned.length;
+    } else {
+      this.#releaseIdle();
     }
     this.#check();
   }
@@ -205,19 +235,34 @@ class WorkerPool {
   /** Hands the worker its next chunk: an empty one when the queue is done or the run was aborted. */
   #serve(worker: PoolWorker): void {
     worker.waiting = false;
-    const remaining = this.planned.length - this.#next;
+    const remaining = this.#requeued.length + this.planned.length - this.#next;
     const live = this.#workers.filter((w) => w.state === 'ready').length;
     // Smaller chunks near the end keep every worker busy until the queue is empty.
     const size = this.#aborted ? 0 : Math.min(remaining, this.options.batchSize, Math.max(1, Math.ceil(remaining / (2 * live))));
-    const items = this.planned.slice(this.#next, this.#next + size);
-    this.#next += size;
+    if (size === 0 && !this.#aborted && this.#workers.some((w) => w !== worker && w.state === 'ready' && w.inFlight.size > 0)) {
+      // Not finished yet: another worker may still die and leave images to requeue. Asked again by #releaseIdle.
+      worker.waiting = true;
+      return;
+    }
+    const items = this.#requeued.splice(0, size);
+    const fresh = size - items.length;
+    items.push(...this.planned.slice(this.#next, this.#next + fresh));
+    this.#next += fresh;
     for (const item of items) worker.inFlight.set(item.position, item);
     worker.thread.postMessage({ type: 'work', items: [...items] } satisfies ToWorker);
+  }
+
+  /** Serves workers that wait for work (requeued images, or the end once no other worker holds any). */
+  #releaseIdle(): void {
+    if (!this.#running) return;
+    for (const idle of this.#workers) if (idle.state === 'ready' && idle.waiting) this.#serve(idle);
   }
 
   #abort(): void {
     this.#aborted = true;
     for (const worker of this.#workers) if (worker.state === 'ready') worker.thread.postMessage({ type: 'abort' } satisfies ToWorker);
+    // A worker kept waiting for requeued images is told there are none.
+    this.#releaseIdle();
   }
 
   /** Runs a handler; an exception (from the sink, say) stops the run instead of escaping into the event loop. */

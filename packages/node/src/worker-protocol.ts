@@ -40,6 +40,8 @@ export type FromWorker =
   | { type: 'ready'; declaredClasses: number | undefined }
   | { type: 'setup-failed'; error: WireError }
   | { type: 'need-work' }
+  /** The worker starts explaining this image: if the thread dies now, this image is the one that failed. */
+  | { type: 'explaining'; position: number }
   | { type: 'sample'; position: number; result: WireSampleResult }
   | { type: 'finished'; aborted: boolean }
   | { type: 'failed'; error: WireError };

@@ -1,4 +1,4 @@
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidOptionError, UnknownMethodError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
@@ -8,13 +8,15 @@ import { COLORMAP_NAMES, colormapLut, type ColormapName } from './colormaps.js';
 import { DecoderRun } from './decoder-run.js';
 import { DEFAULT_OVERLAY_ALPHA, type DecoderResult, type XaiDecoderOptions } from './decoder-options.js';
 import { OutputNotWritableError } from './errors.js';
-import { collectInputs } from './input-collection.js';
+import { gatherInputs } from './input-collection.js';
+import { checkModelTakesImages } from './model-input-check.js';
 import { loadModelFromFile } from './model-loader.js';
 import { ModelMetadataError, parseModelMetadata, readModelMetadata, resolveModelInput, type ModelMetadataSource, type ResolvedModelInput } from './model-metadata.js';
 import { declaredClassCount, modelInputSpec } from './model-spec.js';
 import { insideFolder } from './output-naming.js';
 import { loadPluginModule, resolvePluginSpecifier } from './plugin-modules.js';
 import { checkStandardize, type StandardizeMode } from './preprocessing.js';
+import { modelIdentity, runRecord, type RunRecord } from './run-record.js';
 import { annotateResult } from './result-annotations.js';
 import { checkClassChoice, planRun, type PlannedItem } from './run-plan.js';
 import { RunTally } from './run-tally.js';
@@ -98,7 +100,9 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   const resolved: XaiDecoderOptions = { ...options, standardize: input.standardize, channels: input.channels };
 
   await initBackend();
-  const items = await collectInputs(options.inputs, { glob: options.glob, names: options.names });
+  if (options.outDir) await refuseOutputAsInput(options.inputs, options.outDir);
+  // An output folder inside an input folder is not walked: a second run must not explain the first one's overlays.
+  const { items, ignored } = await gatherInputs(options.inputs, { glob: options.glob, names: options.names, exclude: options.outDir ? [options.outDir] : [] });
   const predsRows = options.preds === undefined ? undefined : Array.isArray(options.preds) ? (options.preds as number[][]) : ((options.preds as tf.Tensor2D).arraySync() as number[][]);
   if (predsRows && predsRows.length !== items.length) {
     throw new InvalidOptionError('preds', `got ${predsRows.length} rows for ${items.length} input images; give one row of class scores per image, in input order`);
@@ -114,28 +118,48 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   if (options.outDir) await prepareOutputFolder(options.outDir);
 
   const tally = new RunTally(planned.length, started, options.onProgress);
-  const annotate = (counts: ReturnType<RunTally['result']>) => annotateResult(counts, input, { shard: options.shard, inputsTotal: items.length });
+  const annotate = (counts: Parameters<typeof annotateResult>[0]) => annotateResult(counts, input, { shard: options.shard, inputsTotal: items.length });
   const overlay = { alpha, colormap };
   // The mode's name is checked here so a typo fails before any thread starts; each thread checks it against the model's channels.
   if (workers > 1) checkStandardize(input.standardize, input.channels);
-  if (workers > 1) return annotate(await runInWorkers(resolved, planned, { workers, batchSize, plugins, overlay, predsRows, tally, input }));
+  if (workers > 1) return annotate({ ...(await runInWorkers(resolved, planned, { workers, batchSize, plugins, overlay, predsRows, tally, input })), ignored });
 
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
   try {
+    checkModelTakesImages(model, input.channels);
     const adapter = adaptModel(model);
     const spec = { ...modelInputSpec(adapter, options.inputSize, input.channels), reverseChannels: input.reverseChannels };
     const standardize = checkStandardize(input.standardize, spec.channels ?? undefined);
     const method = createMethod(options, model, registry);
-    const run = new DecoderRun(options, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) => {
+    const record = options.outDir ? recordOf(resolved, await modelIdentity(options.model), overlay, input.reverseChannels) : undefined;
+    const run = new DecoderRun({ ...options, record }, adapter, method, spec, standardize, declaredClassCount(model), overlay, (numClasses) => {
       checkClassChoice(numClasses, undefined, predsRows);
       checkClassNames(input, numClasses, metadataSource);
     });
     tally.startClock();
     const { aborted } = await run.process(batchesOf(planned, batchSize), (position, result) => tally.add(position, result));
-    return annotate(tally.result(aborted, 1, []));
+    return annotate({ ...tally.result(aborted, 1, []), ignored });
   } finally {
     if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
+  }
+}
+
+/** The run's record for resume (see run-record.ts). */
+function recordOf(options: XaiDecoderOptions, model: string, overlay: { alpha: number; colormap: ColormapName }, reverseChannels: boolean): RunRecord {
+  const standardize = typeof options.standardize === 'function' ? 'function' : (options.standardize ?? 'none');
+  // Channel order from the model's metadata changes what the model sees: part of the preprocessing recorded.
+  return runRecord({ ...options, model, standardize: reverseChannels ? `${standardize}+bgr` : standardize, ...overlay });
+}
+
+/** An input folder that is the output folder itself: its overlays would replace its images. */
+async function refuseOutputAsInput(inputs: XaiDecoderOptions['inputs'], outDir: string): Promise<void> {
+  const out = await realpath(outDir).catch(() => path.resolve(outDir));
+  for (const input of Array.isArray(inputs) ? inputs : [inputs]) {
+    if (typeof input !== 'string') continue;
+    if ((await realpath(input).catch(() => path.resolve(input))) === out) {
+      throw new InvalidOptionError('outDir', `'${outDir}' is also an input folder; its overlays would overwrite its images. Choose another output folder (one inside the input folder is fine: it is left out of the inputs)`);
+    }
   }
 }
 
@@ -168,7 +192,16 @@ async function runInWorkers(
     channels: options.channels,
     standardize: (options.standardize ?? 'none') as StandardizeMode,
     reverseChannels: run.input.reverseChannels,
-    settings: { outDir: options.outDir, saveMaps: options.saveMaps, resume: options.resume, classes: options.classes, allClasses: options.allClasses, eps: options.eps },
+    settings: {
+      outDir: options.outDir,
+      saveMaps: options.saveMaps,
+      resume: options.resume,
+      classes: options.classes,
+      allClasses: options.allClasses,
+      eps: options.eps,
+      // A model that cannot be read fails each worker's setup with its own error; this record is then never used.
+      record: options.outDir ? recordOf(options, await modelIdentity(options.model as string).catch(() => 'unreadable'), run.overlay, run.input.reverseChannels) : undefined,
+    },
     overlay: run.overlay,
   };
   try {

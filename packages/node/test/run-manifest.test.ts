@@ -24,6 +24,7 @@ function shardResult(index: number, count: number, samples: SampleResult[], extr
     warnings: [],
     shard: { index, count },
     inputsTotal: 10,
+    ignored: { hidden: 0, symlinks: 0, special: 0, excluded: 0 },
     ...extra,
   };
 }

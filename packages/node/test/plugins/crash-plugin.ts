@@ -2,11 +2,12 @@
 // (the min-max first channel) and misbehaves on an all-black one, the way its
 // `mode` option says: 'exit' ends its thread with code 7, 'uncaught' throws
 // outside any promise (the thread dies with that error), 'throw' throws from
-// computeHeatmap (an error that stops a whole run, in a thread or not).
+// computeHeatmap (an error that stops a whole run, in a thread or not), 'oom'
+// fills the JavaScript heap until the thread runs out of memory.
 import * as tf from '@tensorflow/tfjs';
 import { defineMethod, minMaxNormalize, toImageBatch, type XaiMethod } from '@tfxai/core';
 
-export type CrashMode = 'exit' | 'uncaught' | 'throw';
+export type CrashMode = 'exit' | 'uncaught' | 'throw' | 'oom';
 
 class CrashOnBlack implements XaiMethod {
   readonly name = 'crash-on-black';
@@ -18,6 +19,10 @@ class CrashOnBlack implements XaiMethod {
     if (max === 0) {
       batch.dispose();
       if (this.mode === 'exit') process.exit(7);
+      if (this.mode === 'oom') {
+        const hoard: number[][] = [];
+        for (;;) hoard.push(new Array(1 << 16).fill(hoard.length));
+      }
       if (this.mode === 'uncaught') {
         setImmediate(() => {
           throw new RangeError('crash-on-black: uncaught in the worker');
