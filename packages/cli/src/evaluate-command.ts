@@ -9,7 +9,7 @@ import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { EVALUATE_HELP } from './evaluate-help.js';
 import { numberFlag, parseFlags } from './parse-flags.js';
-import { parseMethodOptions } from './method-options.js';
+import { declaredOptionsOf, parseMethodOptions } from './method-options.js';
 import { loadPlugin } from './plugin-loader.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
 
@@ -72,7 +72,7 @@ function methodOptionsByMethod(flags: readonly string[] | undefined, methods: re
     if (!method) throw new UsageError(`--method-option '${flag}': '${flag.slice(0, colon)}' is not one of --methods ${methods.join(',')}`, 'evaluate');
     (byMethod[method] ??= []).push(flag.slice(colon + 1));
   }
-  return Object.fromEntries(Object.entries(byMethod).map(([method, pairs]) => [method, parseMethodOptions(pairs)]));
+  return Object.fromEntries(Object.entries(byMethod).map(([method, pairs]) => [method, parseMethodOptions(pairs, declaredOptionsOf(registry, method), 'evaluate')]));
 }
 
 /** `tfxai evaluate`. Returns the exit code: 0 all done, 1 some images failed, 130 interrupted. */

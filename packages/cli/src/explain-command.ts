@@ -20,7 +20,7 @@ import { startBackend } from './backend-line.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { EXPLAIN_HELP } from './help-text.js';
-import { parseMethodOptions } from './method-options.js';
+import { declaredOptionsOf, parseMethodOptions } from './method-options.js';
 import { numberFlag, parseFlags } from './parse-flags.js';
 import { loadPlugin } from './plugin-loader.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
@@ -154,7 +154,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     registry,
     // Already loaded above; the worker threads load them again by these names.
     plugins: values.plugin?.map((plugin) => resolvePluginSpecifier(plugin, cwd)),
-    methodOptions: values['method-option'] ? parseMethodOptions(values['method-option']) : undefined,
+    methodOptions: values['method-option'] ? parseMethodOptions(values['method-option'], declaredOptionsOf(registry, values.method!)) : undefined,
     layerName: values.layer,
     classes,
     allClasses: values['all-classes'],

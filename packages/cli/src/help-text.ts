@@ -6,7 +6,7 @@ export const MAIN_HELP = `tfxai: explainable-AI heatmaps for TensorFlow.js image
 Usage:
   tfxai explain --model <model.json> --method <name> --out <folder> <inputs...>
   tfxai evaluate --model <model.json> --methods <a,b,...> --out <folder> <inputs...>
-  tfxai methods [--plugin <module>]... [--json]
+  tfxai methods [--plugin <module>]... [--json] [--verbose]
   tfxai summary <folder> [--json]
   tfxai help [command]
   tfxai --version
@@ -102,14 +102,15 @@ Example:
 `;
 
 /** `tfxai methods --help`. */
-export const METHODS_HELP = `Usage: tfxai methods [--plugin <module>]... [--json]
+export const METHODS_HELP = `Usage: tfxai methods [--plugin <module>]... [--json] [--verbose]
 
 Lists the registered XAI methods: canonical name, aliases (AUCMEDI's keys among
 them) and a one-line description. Lookup forgives case, '-' and '_'.
 
 Options:
       --plugin <module>   Load a method plugin first (path or package name); repeatable
-      --json              Print a JSON array of {name, aliases, description}
+      --json              Print a JSON array of {name, aliases, description, options}
+  -v, --verbose           Also list each method's options: default, allowed values, meaning
   -h, --help              This help
 `;
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ProgressReporter, UsageError, formatDuration, parseMethodOptions, progressLine } from '@tfxai/cli';
+import { ProgressReporter, UsageError, declaredOptionsOf, formatDuration, optionListing, parseMethodOptions, progressLine } from '@tfxai/cli';
+import { defaultRegistry } from 'tfxai';
 import type { DecoderProgress } from '@tfxai/node';
 
 const progress = (completed: number, extra: Partial<DecoderProgress> = {}): DecoderProgress => ({
@@ -26,6 +27,31 @@ describe('CLI helpers', () => {
       eq: 'a=b',
     });
     expect(() => parseMethodOptions(['numSteps'])).to.throw(UsageError, /not key=value/);
+  });
+
+  it("reads -O values by the method's declared option types, nested options by dotted keys", () => {
+    const ig = declaredOptionsOf(defaultRegistry(), 'ig');
+    expect(ig, 'IG declares its options').to.not.equal(undefined);
+    expect(parseMethodOptions(['numSteps=64', 'rule=1e3', 'multiplyByInputs=true', 'smoothGrad.samples=20', 'smoothGrad.mode=vargrad'], ig)).to.deep.equal({
+      numSteps: 64,
+      rule: '1e3', // a choice stays the string the user typed (the registry then names the allowed rules)
+      multiplyByInputs: true,
+      smoothGrad: { samples: 20, mode: 'vargrad' },
+    });
+    expect(() => parseMethodOptions(['numSteps=ten'], ig)).to.throw(UsageError, /numSteps takes an integer; got 'ten'/);
+    expect(() => parseMethodOptions(['multiplyByInputs=yes'], ig)).to.throw(UsageError, /multiplyByInputs takes true or false/);
+    expect(() => parseMethodOptions(['smoothGrad.samples=x'], ig)).to.throw(UsageError, /samples takes an integer/);
+    // An undeclared key is left for the registry, which names the closest option.
+    expect(parseMethodOptions(['numStep=20'], ig)).to.deep.equal({ numStep: 20 });
+    expect(() => defaultRegistry().decoder('ig')((x: unknown) => x as never, parseMethodOptions(['numStep=20'], ig))).to.throw(/did you mean 'numSteps'/);
+  });
+
+  it('lists declared options with defaults, allowed values and meaning (tfxai methods --verbose)', () => {
+    const info = defaultRegistry().names().find((m) => m.name === 'integrated-gradients')!;
+    const listing = optionListing(info);
+    expect(listing).to.match(/^integrated-gradients options \(-O key=value\):/);
+    expect(listing).to.match(/numSteps +default 50; integer >= 1 and <= 10000/);
+    expect(listing.split('\n').filter((line) => /^  \S/.test(line))).to.have.length(info.options!.length);
   });
 
   it('formats durations and progress lines', () => {

@@ -15,7 +15,7 @@ export { coreModule } from './core-module.js';
 export { MethodServices, DefaultMethodServices } from './method-services.js';
 
 // Options declared as data, and the checks they are made of.
-export { checkOptions, resolveDeclaredOptions, optionsTable, LIMITS_OPTION, type OptionSpec, type OptionType } from './option-spec.js';
+export { checkOptions, resolveDeclaredOptions, optionsTable, describeOption, LIMITS_OPTION, type OptionSpec, type OptionType } from './option-spec.js';
 export { checkBoolean, checkChoice, checkInteger, checkNumber, checkSeed, describeOptionValue, rejectUnknownKeys, type NumberRange } from './option-checks.js';
 
 // The method lifecycle: one place for input checks, targets and result checks.

@@ -220,3 +220,9 @@ export function optionsTable(specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => `| \`${s.name}\` | ${cell(defaultText(s))} | ${cell(allowedText(s))} | ${cell(s.doc)} |`);
   return ['| option | default | allowed | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
+
+/** One declared option as plain words, for terminal listings (`tfxai methods --verbose`): the docs table's cells without markdown. */
+export function describeOption(spec: OptionSpec): { name: string; default: string; allowed: string; doc: string } {
+  const plain = (text: string) => text.replace(/`/g, '');
+  return { name: spec.name, default: plain(defaultText(spec)), allowed: plain(allowedText(spec)), doc: spec.doc };
+}
