@@ -18,3 +18,4 @@ export * from './model-metadata.js';
 export * from './map-warnings.js';
 export * from './shard.js';
 export * from './run-manifest.js';
+export * from './medical/index.js';
