@@ -1,7 +1,8 @@
-import { access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiRegistry } from '@tfxai/core';
-import { writeFileAtomic } from '../atomic-write.js';
+import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic-write.js';
+import { OutputNotWritableError } from '../errors.js';
 import type { ColormapName } from '../colormaps.js';
 import type { DecoderProgress } from '../decoder-options.js';
 import { loadModelFromFile } from '../model-loader.js';
@@ -41,8 +42,8 @@ export interface MedicalExplainOptions {
   inputs: readonly string[];
   /** A model.json path (its tfxai.json sidecar is read) or a loaded 2-D model. */
   model: string | ModelLike;
-  /** A method name, e.g. 'gradcam'. */
-  method: string;
+  /** A method name, e.g. 'gradcam', or a method instance. */
+  method: string | XaiMethod;
   registry?: XaiRegistry;
   plugins?: readonly string[];
   methodOptions?: Record<string, unknown>;
@@ -151,6 +152,14 @@ async function write(target: string, data: Uint8Array): Promise<string> {
  */
 export async function explainMedical(options: MedicalExplainOptions): Promise<MedicalExplainResult> {
   const started = Date.now();
+  try {
+    await mkdir(options.outDir, { recursive: true });
+    // Temporary files of an interrupted run are removed, as the image pipeline does.
+    await removeStaleTempFiles(options.outDir);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new OutputNotWritableError(options.outDir, e.code ? `${e.code} (${e.message})` : e.message);
+  }
   await initBackend();
   const ownsModel = typeof options.model === 'string';
   const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
@@ -255,7 +264,7 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
       peak ??= { voxel, world: voxelToWorld(volume.affine, voxel) };
       const [nifti, png, npy] = outputsOf(c);
       const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
-      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${options.method} heatmap` })));
+      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${typeof options.method === 'string' ? options.method : options.method.name} heatmap` })));
       files.push(await write(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
       if (options.saveMaps) files.push(await write(npy!, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
     }

@@ -65,7 +65,11 @@ export function encodeNifti1(values: Float32Array | Int16Array | Uint8Array, dim
   header.writeInt16LE(qformCode, 252);
   header.writeInt16LE(options.sformCode ?? 1, 254);
   if (quaternion) {
-    [quaternion.b, quaternion.c, quaternion.d, ...quaternion.offset].forEach((v, i) => header.writeFloatLE(v, 256 + 4 * i));
+    // Readers rebuild a = sqrt(1 - b² - c² - d²) from the float32 b, c, d. For a 180-degree rotation (a = 0) plain
+    // rounding can leave 1 - sum at ~1e-8, so a ~ 1e-4 and the axes tilt by that much: round away from zero instead.
+    const half = Math.abs(quaternion.b) + Math.abs(quaternion.c) + Math.abs(quaternion.d) > 0 && 1 - (quaternion.b ** 2 + quaternion.c ** 2 + quaternion.d ** 2) < 1e-6;
+    const bcd = [quaternion.b, quaternion.c, quaternion.d].map((v) => (half ? float32AwayFromZero(v) : v));
+    [...bcd, ...quaternion.offset].forEach((v, i) => header.writeFloatLE(v, 256 + 4 * i));
   }
   for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) header.writeFloatLE(affine[r]![c]!, 280 + 16 * r + 4 * c);
   header.write('n+1\0', 344, 'latin1'); // magic of a single .nii file
@@ -82,4 +86,14 @@ function swapBytes(bytes: Buffer, size: number): Buffer {
   if (size === 2) return bytes.swap16();
   if (size === 4) return bytes.swap32();
   return bytes;
+}
+
+/** The float32 nearest to `v` that is not smaller in magnitude. */
+function float32AwayFromZero(v: number): number {
+  const rounded = Math.fround(v);
+  if (Math.abs(rounded) >= Math.abs(v) || v === 0) return rounded;
+  const bits = new Float32Array([rounded]);
+  const word = new Uint32Array(bits.buffer);
+  word[0] = word[0]! + 1; // the next float32 away from zero (same sign)
+  return bits[0]!;
 }
