@@ -101,8 +101,10 @@ export async function volumePicture(scan: Float32Array, map: Float32Array, dims:
   const svg = `<svg width="${labelWidth}" height="${height}" xmlns="http://www.w3.org/2000/svg"><g font-family="sans-serif" font-size="11" fill="white">` +
     `<text x="3" y="11">1</text><text x="3" y="${height / 2 + 4}">0.5</text><text x="3" y="${height - 2}">0</text></g></svg>`;
   composites.push({ input: Buffer.from(svg), left: x + barWidth, top: 0 });
-  return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+  const composed = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
     .composite(composites)
-    .png()
-    .toBuffer();
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // The SVG layer brings an alpha channel: the picture is opaque RGB.
+  return sharp(composed.data, { raw: { width, height, channels: composed.info.channels } }).removeAlpha().png().toBuffer();
 }

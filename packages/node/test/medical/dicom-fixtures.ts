@@ -21,6 +21,8 @@ export interface TestSeries {
   transferSyntax?: string;
   photometric?: 'MONOCHROME1' | 'MONOCHROME2';
   window?: [number, number];
+  /** A projection X-ray: no ImagePositionPatient/ImageOrientationPatient, Modality DX. */
+  projection?: boolean;
 }
 
 export const cross = (a: readonly number[], b: readonly number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
@@ -69,6 +71,11 @@ export function dicomSlice(series: TestSeries, k: number, position = lpsOf(serie
     PixelData: pixels.buffer,
     _vrMap: { PixelData: 'OW' },
   };
+  if (series.projection) {
+    delete dataset['ImagePositionPatient'];
+    delete dataset['ImageOrientationPatient'];
+    dataset['Modality'] = 'DX';
+  }
   const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(dataset);
   return dict.write();
