@@ -3,6 +3,7 @@ import { TfxaiError } from '@tfxai/core';
 /** Why a medical file or DICOM folder cannot be used (see {@link MedicalReadError}). */
 export type MedicalReadReason =
   | 'corrupt'
+  | 'unreadable'
   | 'unsupported'
   | 'compressed-syntax'
   | 'two-series'
@@ -13,6 +14,7 @@ export type MedicalReadReason =
 
 const CODES: Record<MedicalReadReason, string> = {
   corrupt: 'MEDICAL_CORRUPT',
+  unreadable: 'MEDICAL_UNREADABLE',
   unsupported: 'MEDICAL_UNSUPPORTED',
   'compressed-syntax': 'DICOM_COMPRESSED_SYNTAX',
   'two-series': 'DICOM_SEVERAL_SERIES',

@@ -120,9 +120,16 @@ function isPerInputError(error: unknown): error is TfxaiError {
 
 /** Reads any medical input into a volume. */
 export async function readMedicalVolume(input: string, kind: MedicalInputKind, options: Pick<MedicalExplainOptions, 'volumeIndex' | 'seriesUid'> = {}): Promise<MedicalVolume> {
-  if (kind === 'nifti') return readNifti(input, { volumeIndex: options.volumeIndex });
-  if (kind === 'dicom-file') return dicomFileVolume(await readDicomFile(input));
-  return readDicomSeries(input, { seriesUid: options.seriesUid });
+  try {
+    if (kind === 'nifti') return await readNifti(input, { volumeIndex: options.volumeIndex });
+    if (kind === 'dicom-file') return dicomFileVolume(await readDicomFile(input));
+    return await readDicomSeries(input, { seriesUid: options.seriesUid });
+  } catch (error) {
+    // A missing or unreadable file is this input's failure, not the run's.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && e.syscall) throw new MedicalReadError(input, 'unreadable', `${e.code} (${e.message})`);
+    throw error;
+  }
 }
 
 async function allExist(files: readonly string[]): Promise<boolean> {
