@@ -72,7 +72,8 @@ export function medicalReportLines(result: MedicalExplainResult): string[] {
     lines.push(
       `${s.sample}: ${s.dims!.join('x')} voxels (${s.affineSource} affine), ${s.intensity}` +
         `${s.sliceAxis ? `, ${s.sliceAxis} slices` : ''}${classes ? ` (${classes})` : ''}; peak at voxel ${s.peak!.voxel.join(',')} = ` +
-        `(${s.peak!.world.map((v) => v.toFixed(1)).join(', ')}) mm RAS`,
+        `(${s.peak!.world.map((v) => v.toFixed(1)).join(', ')}) mm RAS` +
+        `${s.peak!.slicesAtMaximum > 1 ? ` (the first of ${s.peak!.slicesAtMaximum} slices whose own map reaches 1)` : ''}`,
     );
     for (const note of s.notes) lines.push(`  note: ${note}`);
   }

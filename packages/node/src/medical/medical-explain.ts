@@ -99,7 +99,7 @@ export interface MedicalSampleResult {
   /** Slices explained for each class (one entry per class seen). */
   classSlices?: Record<number, number>;
   /** The heatmap's peak voxel and its world position (mm, RAS) for the first class. */
-  peak?: { voxel: [number, number, number]; world: [number, number, number] };
+  peak?: { voxel: [number, number, number]; world: [number, number, number]; slicesAtMaximum: number };
   notes: string[];
 }
 
@@ -130,6 +130,13 @@ export async function readMedicalVolume(input: string, kind: MedicalInputKind, o
     if (typeof e.code === 'string' && e.syscall) throw new MedicalReadError(input, 'unreadable', `${e.code} (${e.message})`);
     throw error;
   }
+}
+
+/** How many slice maps reach the volume's maximum: each is normalised alone, so often several do and the peak is the first. */
+function slicesAtMaximum(maps: readonly Float32Array[]): number {
+  const maxima = maps.map((map) => map.reduce((m, v) => (v > m ? v : m), -Infinity));
+  const top = Math.max(...maxima);
+  return maxima.filter((m) => m === top).length;
 }
 
 async function allExist(files: readonly string[]): Promise<boolean> {
@@ -268,7 +275,7 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
     for (const c of perClass) {
       const map = assembleSliceMaps(classMaps.get(c)!, volume.dims, layout);
       const voxel = peakVoxel(map, volume.dims);
-      peak ??= { voxel, world: voxelToWorld(volume.affine, voxel) };
+      peak ??= { voxel, world: voxelToWorld(volume.affine, voxel), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) };
       const [nifti, png, npy] = outputsOf(c);
       const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
       files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${typeof options.method === 'string' ? options.method : options.method.name} heatmap` })));
