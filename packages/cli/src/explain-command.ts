@@ -59,6 +59,7 @@ export const EXPLAIN_FLAGS = {
   'series-uid': { type: 'string' },
   window: { type: 'string' },
   'clip-percentiles': { type: 'string' },
+  'dicom-out': { type: 'boolean' },
 } as const;
 
 function parseWorkers(value: string | undefined): number | 'auto' | undefined {

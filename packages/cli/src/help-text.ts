@@ -101,6 +101,8 @@ see docs/medical-images.md). A 2-D model explains each slice; the slice maps bec
       --clip-percentiles <lo,hi>  Map these percentiles to 0..255 (default: 0.5,99.5)
       --volume-index <n>      The volume of a 4-D NIfTI file to explain (default: 0)
       --series-uid <uid>      The series to read from a DICOM folder holding several
+      --dicom-out             DICOM inputs: also write the overlay as an RGB Secondary Capture
+                              series in the source's study (<name>.dicom/, new series UID)
 
 Output names follow AUCMEDI: a sample's path relative to its input folder,
 with separators turned into '.', e.g. images/sub/x.png -> <out>/sub.x.png.

@@ -17,7 +17,7 @@ import { numberFlag } from './parse-flags.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
 
 /** The flags only medical inputs (NIfTI, DICOM) take; given with ordinary images they are a usage error. */
-export const MEDICAL_FLAGS = ['slice-axis', 'volume-index', 'series-uid', 'window', 'clip-percentiles'] as const;
+export const MEDICAL_FLAGS = ['slice-axis', 'volume-index', 'series-uid', 'window', 'clip-percentiles', 'dicom-out'] as const;
 
 /**
  * Whether the run is over medical inputs: every input a NIfTI file, a DICOM
@@ -109,6 +109,7 @@ export async function medicalExplainCommand(context: MedicalCommandContext, io: 
     alpha: context.alpha,
     colormap: str('colormap') as ColormapName | undefined,
     saveMaps: values['save-maps'] as boolean | undefined,
+    dicomOut: values['dicom-out'] as boolean | undefined,
     resume: values['resume'] as boolean | undefined,
     batchSize: numberFlag('explain', 'batch-size', str('batch-size'), (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     onProgress: (progress) => {

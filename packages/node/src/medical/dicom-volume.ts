@@ -32,6 +32,7 @@ function identifiers(files: readonly DicomFile[]): MedicalVolume['dicom'] {
     sopInstanceUids: files.map((f) => dicomString(f.dataset, 'SOPInstanceUID') ?? ''),
     patientId: dicomString(first, 'PatientID'),
     patientName: dicomString(first, 'PatientName'),
+    datasets: files.map(({ dataset: { PixelData: _pixels, ...rest } }) => rest),
   };
 }
 

@@ -10,4 +10,5 @@ export * from './intensity.js';
 export * from './volume-slices.js';
 export * from './volume-picture.js';
 export * from './medical-inputs.js';
+export * from './dicom-secondary-capture.js';
 export * from './medical-explain.js';

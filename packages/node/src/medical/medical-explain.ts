@@ -1,4 +1,5 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
 import { removeStaleTempFiles, writeFileAtomic } from '../atomic-write.js';
@@ -12,6 +13,7 @@ import { insideFolder, outputFileName, safeStem } from '../output-naming.js';
 import type { StandardizeMode } from '../preprocessing.js';
 import { xaiDecoder } from '../xai-decoder.js';
 import { voxelToWorld } from './affine.js';
+import { secondaryCaptureSeries } from './dicom-secondary-capture.js';
 import { dicomFileVolume, readDicomSeries } from './dicom-volume.js';
 import { readDicomFile } from './dicom-dataset.js';
 import { applyIntensity, chooseIntensity, describeIntensity, intensityRange } from './intensity.js';
@@ -72,6 +74,12 @@ export interface MedicalExplainOptions {
   colormap?: ColormapName;
   /** Also write the heatmap volume as .npy, shape (k, j, i) (NIfTI's i fastest). Default: false. */
   saveMaps?: boolean;
+  /**
+   * For DICOM inputs, also write the overlay as an RGB Secondary Capture series
+   * in the source's study (folder `<name>.dicom/`, one file per slice, new
+   * SeriesInstanceUID, source images referenced). Default: false.
+   */
+  dicomOut?: boolean;
   /** Skip inputs whose outputs all exist. Default: false. */
   resume?: boolean;
   /** Slices explained per call. Default: 16. */
@@ -137,6 +145,24 @@ function slicesAtMaximum(maps: readonly Float32Array[]): number {
   const maxima = maps.map((map) => map.reduce((m, v) => (v > m ? v : m), -Infinity));
   const top = Math.max(...maxima);
   return maxima.filter((m) => m === top).length;
+}
+
+const methodName = (method: string | XaiMethod) => (typeof method === 'string' ? method : method.name);
+
+/** Writes files into a temporary folder beside `target`, then renames it into place: the folder appears whole or not at all. */
+async function writeFolder(target: string, files: readonly { name: string; bytes: Uint8Array }[]): Promise<string> {
+  const temporary = `${path.join(path.dirname(target), `.${path.basename(target)}`)}.tfxai-tmp`;
+  try {
+    await rm(temporary, { recursive: true, force: true });
+    await mkdir(temporary);
+    for (const file of files) await writeFile(path.join(temporary, file.name), file.bytes);
+    await rm(target, { recursive: true, force: true });
+    await rename(temporary, target);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
+  }
+  return target;
 }
 
 async function allExist(files: readonly string[]): Promise<boolean> {
@@ -219,7 +245,9 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
   const stem = safeStem(medicalInputName(input));
   const classes = options.classes;
   const perClass = classes ?? [undefined];
-  const outputsOf = (c: number | undefined) => ['nii.gz', 'png', ...(options.saveMaps ? ['npy'] : [])].map((ext) => insideFolder(options.outDir, outputFileName(stem, ext, c)));
+  const dicomOut = options.dicomOut === true && kind !== 'nifti';
+  const outputsOf = (c: number | undefined) =>
+    ['nii.gz', 'png', ...(options.saveMaps ? ['npy'] : []), ...(dicomOut ? ['dicom'] : [])].map((ext) => insideFolder(options.outDir, outputFileName(stem, ext, c)));
   const expected = perClass.flatMap(outputsOf);
   const base = { sample: stem, source: input, kind, files: [] as string[], notes: [] as string[] };
   if (options.resume && (await allExist(expected))) return { ...base, status: 'skipped', files: expected };
@@ -276,11 +304,16 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
       const map = assembleSliceMaps(classMaps.get(c)!, volume.dims, layout);
       const voxel = peakVoxel(map, volume.dims);
       peak ??= { voxel, world: voxelToWorld(volume.affine, voxel), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) };
-      const [nifti, png, npy] = outputsOf(c);
+      const [nifti, png, ...rest] = outputsOf(c);
+      const npy = options.saveMaps ? rest[0] : undefined;
       const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
-      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${typeof options.method === 'string' ? options.method : options.method.name} heatmap` })));
+      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
       files.push(await write(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
-      if (options.saveMaps) files.push(await write(npy!, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
+      if (npy) files.push(await write(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
+      if (dicomOut) {
+        const series = secondaryCaptureSeries(volume, { display: gray, map, alpha: options.alpha, colormap: options.colormap, description: `tfxai ${methodName(options.method)} heatmap${c === undefined ? '' : ` class ${c}`}` });
+        files.push(await writeFolder(rest.at(-1)!, series));
+      }
     }
     return {
       ...base,
@@ -292,7 +325,7 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
       sliceAxis: volume.dims[2] === 1 ? undefined : sliceAxis,
       classSlices,
       peak,
-      notes: volume.notes,
+      notes: options.dicomOut && kind === 'nifti' ? [...volume.notes, '--dicom-out: a NIfTI input has no DICOM study to join; no series written'] : volume.notes,
     };
   } catch (error) {
     if (isPerInputError(error)) return { ...base, status: 'failed', error };

@@ -46,7 +46,15 @@ export interface MedicalVolume {
   /** Facts the run summary should say about this input (e.g. the volume taken of a 4-D file). */
   notes: string[];
   /** DICOM identifiers of the source, for outputs placed in its study. */
-  dicom?: { studyInstanceUid?: string; seriesInstanceUid?: string; sopInstanceUids: string[]; patientId?: string; patientName?: string };
+  dicom?: {
+    studyInstanceUid?: string;
+    seriesInstanceUid?: string;
+    sopInstanceUids: string[];
+    patientId?: string;
+    patientName?: string;
+    /** Each slice's dataset (keyword -> value, PixelData left out), in slice order. */
+    datasets: Record<string, unknown>[];
+  };
 }
 
 /** Index of voxel (i, j, k) in a one-channel volume's data. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { MedicalReadError, VolumeModelNotSupportedError, colormapColor, encodeNifti1, explainMedical, readNifti, voxelToWorld } from '@tfxai/node';
+import { MedicalReadError, SECONDARY_CAPTURE_SOP_CLASS, VolumeModelNotSupportedError, colormapColor, dicomString, encodeNifti1, explainMedical, readDicomFile, readDicomSeries, readNifti, voxelToWorld } from '@tfxai/node';
 import { expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
 import { FirstChannelMethod, removeFolder, tempFolder } from '../fixtures.js';
 import { lpsOf, obliqueSeries, writeDicomSeries, dicomSlice } from './dicom-fixtures.js';
@@ -37,6 +37,41 @@ describe('explainMedical', () => {
       voxelToWorld(heatmap.affine, [5, 4, 6]).forEach((v, n) => expect(v).to.be.closeTo(n < 2 ? -corner[n]! : corner[n]!, 1e-4));
       expect(sample!.files.map((f) => path.basename(f))).to.deep.equal(['series.class_0.nii.gz', 'series.class_0.png']);
     });
+  });
+
+  it('--dicom-out writes the overlay as an RGB Secondary Capture series in the source study, referencing each source slice', async () => {
+    const series = obliqueSeries({ stored: (i, j, k) => (i === 4 && j === 2 && k === 5 ? 1600 : 1024 + 10 * i) });
+    const input = path.join(folder, 'series');
+    await mkdir(input);
+    await writeDicomSeries(input, series);
+    const out = path.join(folder, 'out');
+    const result = await explainMedical({ inputs: [input], model: squareModel, method: new FirstChannelMethod(), outDir: out, window: { center: 300, width: 600 }, dicomOut: true, alpha: 0.5 });
+    expect(result.samples[0]!.files.map((f) => path.basename(f))).to.deep.equal(['series.nii.gz', 'series.png', 'series.dicom']);
+    const source = await readDicomSeries(input);
+    const files = (await readdir(path.join(out, 'series.dicom'))).sort();
+    expect(files).to.have.length(7);
+    const uids = new Set<string>();
+    for (const [k, name] of files.entries()) {
+      const { dataset } = await readDicomFile(path.join(out, 'series.dicom', name));
+      expect(dataset['SOPClassUID']).to.equal(SECONDARY_CAPTURE_SOP_CLASS);
+      expect(dicomString(dataset, 'StudyInstanceUID')).to.equal(source.dicom!.studyInstanceUid);
+      uids.add(dicomString(dataset, 'SeriesInstanceUID')!);
+      const reference = (dataset['ReferencedImageSequence'] as Record<string, unknown>[])[0]!;
+      expect(reference['ReferencedSOPInstanceUID']).to.equal(source.dicom!.sopInstanceUids[k]);
+    }
+    expect(uids.size).to.equal(1);
+    expect([...uids][0]).to.not.equal(source.dicom!.seriesInstanceUid);
+    // Read back as a series: RGB, on the source's grid and geometry.
+    const overlay = await readDicomSeries(path.join(out, 'series.dicom'));
+    expect([overlay.dims, overlay.channels]).to.deep.equal([[6, 5, 7], 3]);
+    for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) expect(overlay.affine[r]![c]).to.be.closeTo(source.affine[r]![c]!, 1e-4);
+    // Voxel (0, 0, 0): HU 0 -> window 0..600 -> 0; the map there is 0 (the slice minimum): alpha * 255 * jet(0) + 0.
+    const jet0 = colormapColor('jet', 0).map((v) => Math.trunc(v * 255 * 0.5));
+    expect(Array.from(overlay.data.subarray(0, 3))).to.deep.equal(jet0);
+    // The peak voxel (map 1, HU 576 -> 244.8): alpha * 255 * jet(255) + 0.5 * 244.8, truncated.
+    const peak = 3 * (4 + 6 * (2 + 5 * 5));
+    const jet255 = colormapColor('jet', 255).map((v) => Math.trunc(v * 255 * 0.5 + 0.5 * (576 * 255) / 600));
+    expect(Array.from(overlay.data.subarray(peak, peak + 3))).to.deep.equal(jet255);
   });
 
   it('explains a projection X-ray (one DICOM file) as one 2-D image and says it has no patient geometry', async () => {
