@@ -260,14 +260,13 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
     // A one-slice input (an X-ray) is its own one slice, whatever the axis.
     const axis = volume.dims[2] === 1 ? 2 : voxelAxisOf(sliceAxis, volume.affine);
     const layout = sliceLayout(volume.dims, axis);
-    const slices = extractSlices(display, volume.dims, volume.channels, layout);
     const classMaps = new Map<number | undefined, Float32Array[]>(perClass.map((c) => [c, []]));
     const classSlices: Record<number, number> = {};
     const batch = options.batchSize ?? 16;
-    const sliceSize = layout.height * layout.width * volume.channels;
     for (let first = 0; first < layout.count; first += batch) {
       const count = Math.min(batch, layout.count - first);
-      const tensor = tf.tensor4d(slices.subarray(first * sliceSize, (first + count) * sliceSize), [count, layout.height, layout.width, volume.channels]);
+      // One batch of slices at a time: a large CT is never copied whole into slice order.
+      const tensor = tf.tensor4d(extractSlices(display, volume.dims, volume.channels, layout, first, count), [count, layout.height, layout.width, volume.channels]);
       try {
         const result = await xaiDecoder({
           inputs: tensor,

@@ -62,11 +62,15 @@ function voxelOf(dims: readonly [number, number, number], layout: SliceLayout, s
   return ijk[0]! + dims[0] * (ijk[1]! + dims[1] * ijk[2]!);
 }
 
-/** The volume cut into its slices, (N, H, W, C) row-major: the batch a 2-D model takes. */
-export function extractSlices(values: Float32Array, dims: readonly [number, number, number], channels: number, layout: SliceLayout): Float32Array {
-  const out = new Float32Array(layout.count * layout.height * layout.width * channels);
+/**
+ * The volume cut into its slices, (N, H, W, C) row-major: the batch a 2-D model takes.
+ * @param first the first slice (default 0)
+ * @param count how many (default: all from `first`), so that a large volume is cut one batch at a time
+ */
+export function extractSlices(values: Float32Array, dims: readonly [number, number, number], channels: number, layout: SliceLayout, first = 0, count = layout.count - first): Float32Array {
+  const out = new Float32Array(count * layout.height * layout.width * channels);
   let n = 0;
-  for (let s = 0; s < layout.count; s++) {
+  for (let s = first; s < first + count; s++) {
     for (let row = 0; row < layout.height; row++) {
       for (let column = 0; column < layout.width; column++) {
         const v = voxelOf(dims, layout, s, row, column) * channels;

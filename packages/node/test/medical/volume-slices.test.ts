@@ -18,6 +18,8 @@ describe('volume slices', () => {
             [ijk[axis], ijk[layout.rowAxis], ijk[layout.columnAxis]] = [s, row, column];
             expect(slices[s * size + row * layout.width + column]).to.equal(ijk[0]! + 4 * (ijk[1]! + 3 * ijk[2]!));
           }
+      // A batch cut alone equals the same slices of the whole.
+      expect(Array.from(extractSlices(values, dims, 1, layout, 1, 2))).to.deep.equal(Array.from(slices.subarray(size, 3 * size)));
       const maps = Array.from({ length: layout.count }, (_, s) => slices.slice(s * size, (s + 1) * size));
       expect(Array.from(assembleSliceMaps(maps, dims, layout))).to.deep.equal(Array.from(values));
     }
