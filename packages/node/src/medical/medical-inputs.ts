@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { looksLikeDicom } from './dicom-dataset.js';
 import { isNiftiPath } from './nifti-read.js';
@@ -17,8 +17,16 @@ export interface MedicalInput {
 /** Whether a file is DICOM Part 10, by extension or by its 'DICM' marker. */
 async function isDicomFile(file: string): Promise<boolean> {
   if (/\.dcm$/i.test(file)) return true;
-  const handle = await readFile(file).catch(() => undefined);
-  return handle !== undefined && looksLikeDicom(handle.subarray(0, 132));
+  // The preamble and marker only: 132 bytes, not the file.
+  const handle = await open(file).catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = new Uint8Array(133);
+    const { bytesRead } = await handle.read(head, 0, 133, 0);
+    return looksLikeDicom(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
