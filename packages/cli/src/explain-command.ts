@@ -22,6 +22,7 @@ import { UsageError } from './errors.js';
 import { EXPLAIN_HELP } from './help-text.js';
 import { declaredOptionsOf, parseMethodOptions } from './method-options.js';
 import { numberFlag, parseFlags } from './parse-flags.js';
+import { medicalExplainCommand, medicalRun } from './medical-explain-command.js';
 import { loadPlugin } from './plugin-loader.js';
 import { ProgressReporter, formatDuration } from './progress-reporter.js';
 import { explainReportLines } from './run-report.js';
@@ -53,6 +54,13 @@ export const EXPLAIN_FLAGS = {
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
+  // NIfTI and DICOM inputs (see medical-explain-command.ts).
+  'slice-axis': { type: 'string' },
+  'volume-index': { type: 'string' },
+  'series-uid': { type: 'string' },
+  window: { type: 'string' },
+  'clip-percentiles': { type: 'string' },
+  'dicom-out': { type: 'boolean' },
 } as const;
 
 function parseWorkers(value: string | undefined): number | 'auto' | undefined {
@@ -147,6 +155,12 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   if (shard?.source && !values.quiet) io.stderr.write(`shard: ${shard.index}/${shard.count} (${shard.source})
 `);
 
+  const inputs = positionals.map((input) => path.resolve(cwd, input));
+  if (await medicalRun(inputs, values)) {
+    const methodOptions = values['method-option'] ? parseMethodOptions(values['method-option']) : undefined;
+    const context = { values, inputs, outDir, registry, cwd, classes, methodOptions, inputSize: parseInputSize(values['input-size']), alpha: parseAlpha(values.alpha) };
+    return medicalExplainCommand(context, io);
+  }
   const options: XaiDecoderOptions = {
     inputs: positionals.map((input) => path.resolve(cwd, input)),
     model: path.resolve(cwd, values.model!),

@@ -92,6 +92,21 @@ Run:
   -q, --quiet                 No progress, backend or summary lines (warnings still show)
   -h, --help                  This help
 
+NIfTI and DICOM (inputs .nii, .nii.gz, .dcm, or a folder holding one DICOM series;
+see docs/medical-images.md). A 2-D model explains each slice; the slice maps become
+<name>.nii.gz (float32 0..1 on the scan's own voxel grid and affine) and <name>.png
+(the three planes through the peak, with a colour bar). 3-D models: not yet.
+      --slice-axis <plane>    axial | coronal | sagittal: the slices the 2-D model sees
+                              (default: axial)
+      --window <c,w|preset>   Intensity window center,width, or a CT preset: lung (-600,1500),
+                              soft-tissue (40,400), brain (40,80), bone (400,1800)
+                              (default: the DICOM file's own window, else --clip-percentiles)
+      --clip-percentiles <lo,hi>  Map these percentiles to 0..255 (default: 0.5,99.5)
+      --volume-index <n>      The volume of a 4-D NIfTI file to explain (default: 0)
+      --series-uid <uid>      The series to read from a DICOM folder holding several
+      --dicom-out             DICOM inputs: also write the overlay as an RGB Secondary Capture
+                              series in the source's study (<name>.dicom/, new series UID)
+
 Output names follow AUCMEDI: a sample's path relative to its input folder,
 with separators turned into '.', e.g. images/sub/x.png -> <out>/sub.x.png.
 Names can never leave the output folder. Files are written atomically.

@@ -20,3 +20,4 @@ export * from './shard.js';
 export * from './run-manifest.js';
 export { MAX_IMAGE_PIXELS } from './image-size-guard.js';
 export { RECORD_KEYWORD, pngFacts, type OutputRecord, type PngFacts, type RunRecord } from './run-record.js';
+export * from './medical/index.js';

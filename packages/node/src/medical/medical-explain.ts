@@ -1,0 +1,333 @@
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic-write.js';
+import { OutputNotWritableError } from '../errors.js';
+import type { ColormapName } from '../colormaps.js';
+import type { DecoderProgress } from '../decoder-options.js';
+import { loadModelFromFile } from '../model-loader.js';
+import { readModelMetadata, type ModelMetadata } from '../model-metadata.js';
+import { encodeNpy } from '../npy.js';
+import { insideFolder, outputFileName, safeStem } from '../output-naming.js';
+import type { StandardizeMode } from '../preprocessing.js';
+import { xaiDecoder } from '../xai-decoder.js';
+import { voxelToWorld } from './affine.js';
+import { secondaryCaptureSeries } from './dicom-secondary-capture.js';
+import { dicomFileVolume, readDicomSeries } from './dicom-volume.js';
+import { readDicomFile } from './dicom-dataset.js';
+import { applyIntensity, chooseIntensity, describeIntensity, intensityRange } from './intensity.js';
+import { MedicalReadError, VolumeModelNotSupportedError } from './medical-errors.js';
+import { medicalInputKind, medicalInputName, type MedicalInputKind } from './medical-inputs.js';
+import type { IntensityWindow, MedicalVolume } from './medical-volume.js';
+import { encodeNifti1 } from './nifti1-write.js';
+import { readNifti } from './nifti-read.js';
+import { assembleSliceMaps, extractSlices, peakVoxel, sliceLayout, voxelAxisOf, type SliceAxis } from './volume-slices.js';
+import { volumePicture } from './volume-picture.js';
+
+/**
+ * Whether the XAI methods accept volumes (N, D, H, W, C). False on this
+ * build: a 3-D model (input rank 5) is refused with
+ * VolumeModelNotSupportedError before any input is read. The day the
+ * methods take 5-D input, return true here and, where {@link explainMedical}
+ * checks it, send each windowed volume whole through `resizeVolume` (to the
+ * model's D, H, W), the method, and `resizeVolume` back to `volume.dims`;
+ * the writers here already take any map on the source grid.
+ */
+export function volumeMethodsAvailable(): boolean {
+  return false;
+}
+
+/** Options of {@link explainMedical}. `inputs`, `model`, `method` and `outDir` are required. */
+export interface MedicalExplainOptions {
+  /** NIfTI files (.nii, .nii.gz), DICOM files, or folders holding one DICOM series each. */
+  inputs: readonly string[];
+  /** A model.json path (its tfxai.json sidecar is read) or a loaded 2-D model. */
+  model: string | ModelLike;
+  /** A method name, e.g. 'gradcam', or a method instance. */
+  method: string | XaiMethod;
+  registry?: XaiRegistry;
+  plugins?: readonly string[];
+  methodOptions?: Record<string, unknown>;
+  layerName?: string;
+  /** Explain these classes on every slice (files `x.class_<c>.*`). Default: each slice's own top class, counted in the result. */
+  classes?: readonly number[];
+  /** The model's standardisation of the 0..255 slice images. Default: the model's metadata, else 'none'. */
+  standardize?: StandardizeMode;
+  inputSize?: readonly [number, number];
+  channels?: 1 | 3;
+  /** Where outputs go (created if missing). */
+  outDir: string;
+  /** The plane a 2-D model sees. Default: 'axial'. */
+  sliceAxis?: SliceAxis;
+  /** Which volume of a 4-D NIfTI file. Default: 0. */
+  volumeIndex?: number;
+  /** Which series of a DICOM folder holding several. Default: none (several is an error). */
+  seriesUid?: string;
+  /** `{ center, width }` or a CT preset name (lung, soft-tissue, brain, bone). Default: see {@link chooseIntensity}. */
+  window?: IntensityWindow | string;
+  /** Percentile clip [low, high]. Default: 0.5/99.5 when there is neither a window nor a file window. */
+  percentiles?: readonly [number, number];
+  /** Overlay weight in the picture. Default: 0.5. */
+  alpha?: number;
+  /** Default: 'jet'. */
+  colormap?: ColormapName;
+  /** Also write the heatmap volume as .npy, shape (k, j, i) (NIfTI's i fastest). Default: false. */
+  saveMaps?: boolean;
+  /**
+   * For DICOM inputs, also write the overlay as an RGB Secondary Capture series
+   * in the source's study (folder `<name>.dicom/`, one file per slice, new
+   * SeriesInstanceUID, source images referenced). Default: false.
+   */
+  dicomOut?: boolean;
+  /** Skip inputs whose outputs all exist. Default: false. */
+  resume?: boolean;
+  /** Slices explained per call. Default: 16. */
+  batchSize?: number;
+  /** Called after each input. */
+  onProgress?: (progress: DecoderProgress) => void;
+  /** Stops between inputs. */
+  signal?: AbortSignal;
+}
+
+/** What happened to one medical input. */
+export interface MedicalSampleResult {
+  sample: string;
+  source: string;
+  kind: MedicalInputKind;
+  status: 'done' | 'skipped' | 'failed';
+  files: string[];
+  error?: TfxaiError;
+  /** Voxels along i, j, k. */
+  dims?: [number, number, number];
+  /** Which transform placed the grid (sform, qform, pixdim, dicom). */
+  affineSource?: MedicalVolume['affineSource'];
+  intensity?: string;
+  sliceAxis?: SliceAxis;
+  /** Slices explained for each class (one entry per class seen). */
+  classSlices?: Record<number, number>;
+  /** The heatmap's peak voxel and its world position (mm, RAS) for the first class. */
+  peak?: { voxel: [number, number, number]; world: [number, number, number]; slicesAtMaximum: number };
+  notes: string[];
+}
+
+export interface MedicalExplainResult {
+  samples: MedicalSampleResult[];
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  seconds: number;
+  aborted: boolean;
+}
+
+/** Errors that concern one input: reported in its result while the run goes on. */
+function isPerInputError(error: unknown): error is TfxaiError {
+  return error instanceof MedicalReadError || (error instanceof TfxaiError && (error.code === 'OUTPUT_WRITE_FAILED' || error.code === 'INVALID_INPUT'));
+}
+
+/** Reads any medical input into a volume. */
+export async function readMedicalVolume(input: string, kind: MedicalInputKind, options: Pick<MedicalExplainOptions, 'volumeIndex' | 'seriesUid'> = {}): Promise<MedicalVolume> {
+  try {
+    if (kind === 'nifti') return await readNifti(input, { volumeIndex: options.volumeIndex });
+    if (kind === 'dicom-file') return dicomFileVolume(await readDicomFile(input));
+    return await readDicomSeries(input, { seriesUid: options.seriesUid });
+  } catch (error) {
+    // A missing or unreadable file is this input's failure, not the run's.
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && e.syscall) throw new MedicalReadError(input, 'unreadable', `${e.code} (${e.message})`);
+    throw error;
+  }
+}
+
+/** How many slice maps reach the volume's maximum: each is normalised alone, so often several do and the peak is the first. */
+function slicesAtMaximum(maps: readonly Float32Array[]): number {
+  const maxima = maps.map((map) => map.reduce((m, v) => (v > m ? v : m), -Infinity));
+  const top = Math.max(...maxima);
+  return maxima.filter((m) => m === top).length;
+}
+
+const methodName = (method: string | XaiMethod) => (typeof method === 'string' ? method : method.name);
+
+/** Writes files into a temporary folder beside `target`, then renames it into place: the folder appears whole or not at all. */
+async function writeFolder(target: string, files: readonly { name: string; bytes: Uint8Array }[]): Promise<string> {
+  const temporary = `${path.join(path.dirname(target), `.${path.basename(target)}`)}.tfxai-tmp`;
+  try {
+    await rm(temporary, { recursive: true, force: true });
+    await mkdir(temporary);
+    for (const file of files) await writeFile(path.join(temporary, file.name), file.bytes);
+    await rm(target, { recursive: true, force: true });
+    await rename(temporary, target);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
+  }
+  return target;
+}
+
+async function allExist(files: readonly string[]): Promise<boolean> {
+  for (const file of files) if (!(await access(file).then(() => true, () => false))) return false;
+  return true;
+}
+
+async function write(target: string, data: Uint8Array): Promise<string> {
+  try {
+    await writeFileAtomic(target, data);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
+  }
+  return target;
+}
+
+/**
+ * `tfxai explain` for NIfTI and DICOM: each input is read with its geometry,
+ * windowed to 0..255, cut into slices along `sliceAxis` for the 2-D model,
+ * explained slice by slice (each slice map min-max normalised on its own,
+ * the 2-D method contract), and the slice maps put back on the source grid:
+ * `<name>.nii.gz` (float32 in [0, 1], the source's affine as qform and
+ * sform), `<name>.png` (three planes through the peak, overlay, colour bar),
+ * `<name>.npy` with `saveMaps`. Per-input errors are reported and the run goes on.
+ * @throws VolumeModelNotSupportedError for a 3-D model while {@link volumeMethodsAvailable} is false
+ */
+export async function explainMedical(options: MedicalExplainOptions): Promise<MedicalExplainResult> {
+  const started = Date.now();
+  try {
+    await mkdir(options.outDir, { recursive: true });
+    // Temporary files of an interrupted run are removed, as the image pipeline does.
+    await removeStaleTempFiles(options.outDir);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new OutputNotWritableError(options.outDir, e.code ? `${e.code} (${e.message})` : e.message);
+  }
+  await initBackend();
+  const ownsModel = typeof options.model === 'string';
+  const model: ModelLike = typeof options.model === 'string' ? (await loadModelFromFile(options.model)).model : options.model;
+  const metadata: ModelMetadata | undefined = typeof options.model === 'string' ? (await readModelMetadata(options.model))?.metadata : undefined;
+  const samples: MedicalSampleResult[] = [];
+  const counts = { done: 0, skipped: 0, failed: 0 };
+  let aborted = false;
+  try {
+    const inputShape = adaptModel(model).inputShape;
+    if (inputShape && inputShape.length === 4) {
+      if (!volumeMethodsAvailable()) throw new VolumeModelNotSupportedError(inputShape);
+    }
+    for (const input of options.inputs) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      const kind = (await medicalInputKind(input)) ?? 'nifti';
+      const result = await explainOne(input, kind, model, metadata, options);
+      samples.push(result);
+      counts[result.status]++;
+      const elapsed = (Date.now() - started) / 1000;
+      const rate = counts.done / Math.max(elapsed, 1e-9);
+      const left = options.inputs.length - samples.length;
+      options.onProgress?.({
+        completed: samples.length,
+        total: options.inputs.length,
+        ...counts,
+        rate,
+        etaSeconds: counts.done ? left / rate : undefined,
+        sample: result.sample,
+        status: result.status,
+        error: result.error,
+      });
+    }
+  } finally {
+    if (ownsModel) (model as tf.LayersModel | tf.GraphModel).dispose();
+  }
+  return { samples, total: options.inputs.length, ...counts, seconds: (Date.now() - started) / 1000, aborted };
+}
+
+async function explainOne(input: string, kind: MedicalInputKind, model: ModelLike, metadata: ModelMetadata | undefined, options: MedicalExplainOptions): Promise<MedicalSampleResult> {
+  const stem = safeStem(medicalInputName(input));
+  const classes = options.classes;
+  const perClass = classes ?? [undefined];
+  const dicomOut = options.dicomOut === true && kind !== 'nifti';
+  const outputsOf = (c: number | undefined) =>
+    ['nii.gz', 'png', ...(options.saveMaps ? ['npy'] : []), ...(dicomOut ? ['dicom'] : [])].map((ext) => insideFolder(options.outDir, outputFileName(stem, ext, c)));
+  const expected = perClass.flatMap(outputsOf);
+  const base = { sample: stem, source: input, kind, files: [] as string[], notes: [] as string[] };
+  if (options.resume && (await allExist(expected))) return { ...base, status: 'skipped', files: expected };
+  try {
+    const volume = await readMedicalVolume(input, kind, options);
+    const mode = chooseIntensity(volume, { window: options.window, percentiles: options.percentiles });
+    const range = intensityRange(volume, mode);
+    const display = applyIntensity(volume, mode);
+    const sliceAxis = options.sliceAxis ?? 'axial';
+    // A one-slice input (an X-ray) is its own one slice, whatever the axis.
+    const axis = volume.dims[2] === 1 ? 2 : voxelAxisOf(sliceAxis, volume.affine);
+    const layout = sliceLayout(volume.dims, axis);
+    const classMaps = new Map<number | undefined, Float32Array[]>(perClass.map((c) => [c, []]));
+    const classSlices: Record<number, number> = {};
+    const batch = options.batchSize ?? 16;
+    for (let first = 0; first < layout.count; first += batch) {
+      const count = Math.min(batch, layout.count - first);
+      // One batch of slices at a time: a large CT is never copied whole into slice order.
+      const tensor = tf.tensor4d(extractSlices(display, volume.dims, volume.channels, layout, first, count), [count, layout.height, layout.width, volume.channels]);
+      try {
+        const result = await xaiDecoder({
+          inputs: tensor,
+          model,
+          method: options.method,
+          registry: options.registry,
+          plugins: options.plugins,
+          methodOptions: options.methodOptions,
+          layerName: options.layerName,
+          classes,
+          standardize: options.standardize,
+          inputSize: options.inputSize,
+          channels: options.channels,
+          metadata: metadata ?? false,
+          batchSize: batch,
+          workers: 1,
+        });
+        for (const sample of result.samples) {
+          if (sample.error) throw sample.error;
+          for (const { classIndex, map } of sample.maps ?? []) {
+            classSlices[classIndex] = (classSlices[classIndex] ?? 0) + 1;
+            classMaps.get(classes ? classIndex : undefined)!.push(map);
+          }
+        }
+      } finally {
+        tensor.dispose();
+      }
+    }
+    const files: string[] = [];
+    let peak: MedicalSampleResult['peak'];
+    // The picture's background: the windowed scan, RGB as its mean.
+    const gray = volume.channels === 1 ? display : Float32Array.from({ length: display.length / 3 }, (_, n) => (display[3 * n]! + display[3 * n + 1]! + display[3 * n + 2]!) / 3);
+    for (const c of perClass) {
+      const map = assembleSliceMaps(classMaps.get(c)!, volume.dims, layout);
+      const voxel = peakVoxel(map, volume.dims);
+      peak ??= { voxel, world: voxelToWorld(volume.affine, voxel), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) };
+      const [nifti, png, ...rest] = outputsOf(c);
+      const npy = options.saveMaps ? rest[0] : undefined;
+      const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
+      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
+      files.push(await write(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
+      if (npy) files.push(await write(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
+      if (dicomOut) {
+        const series = secondaryCaptureSeries(volume, { display: gray, map, alpha: options.alpha, colormap: options.colormap, description: `tfxai ${methodName(options.method)} heatmap${c === undefined ? '' : ` class ${c}`}` });
+        files.push(await writeFolder(rest.at(-1)!, series));
+      }
+    }
+    return {
+      ...base,
+      status: 'done',
+      files,
+      dims: volume.dims,
+      affineSource: volume.affineSource,
+      intensity: describeIntensity(mode, range),
+      sliceAxis: volume.dims[2] === 1 ? undefined : sliceAxis,
+      classSlices,
+      peak,
+      notes: options.dicomOut && kind === 'nifti' ? [...volume.notes, '--dicom-out: a NIfTI input has no DICOM study to join; no series written'] : volume.notes,
+    };
+  } catch (error) {
+    if (isPerInputError(error)) return { ...base, status: 'failed', error };
+    throw error;
+  }
+}
