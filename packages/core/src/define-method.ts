@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { InvalidOptionError } from './errors.js';
 import type { MethodServices } from './method-services.js';
+import type { OptionSpec } from './option-spec.js';
 import type { ModelLike } from './model-adapter.js';
 import type { XaiMethod } from './xai-method.js';
 
@@ -25,6 +26,17 @@ export interface MethodDefinition<Options = unknown> {
    * options and wraps the method in the core `NoiseTunnel`. Default: false.
    */
   nativeSmoothGrad?: boolean;
+  /**
+   * The method's options, declared as data. The registry checks every options
+   * object against them before `create` runs: an unknown key is an
+   * InvalidOptionError naming the closest declared option, a value of the wrong
+   * type or outside its range one saying what is allowed. `smoothGrad` need not be
+   * declared unless `nativeSmoothGrad` (the registry handles it); `limits` is
+   * always accepted. They also drive `tfxai methods --verbose`, the CLI's `-O`
+   * parsing and the docs tables (`optionsTable`).
+   * Default: undeclared, and then options reach `create` unchecked (declare them).
+   */
+  options?: readonly OptionSpec[];
 }
 
 /** Injection token and shape of a registered method, as the registry stores it. */
@@ -36,6 +48,8 @@ export interface MethodRegistration<Options = unknown> {
   readonly create: MethodCreate<Options>;
   readonly override: boolean;
   readonly nativeSmoothGrad: boolean;
+  /** The declared options (undefined: undeclared, unchecked). */
+  readonly options: readonly OptionSpec[] | undefined;
 }
 
 /**
@@ -55,6 +69,7 @@ export function defineMethod<Options = unknown>(definition: MethodDefinition<Opt
     create: definition.create,
     override: definition.override ?? false,
     nativeSmoothGrad: definition.nativeSmoothGrad ?? false,
+    options: definition.options ? Object.freeze([...definition.options]) : undefined,
   });
   return new ContainerModule(({ bind }) => {
     bind<MethodRegistration>(MethodRegistration).toConstantValue(registration as MethodRegistration);

@@ -80,3 +80,14 @@ export class UnsupportedModelError extends TfxaiError {
     super('UNSUPPORTED_MODEL', message);
   }
 }
+
+/**
+ * A method's result (a score, an attribution or a heatmap) holds NaN or
+ * +-Infinity: usually the model's own scores are not finite for this input.
+ * Never returned as a map.
+ */
+export class NonFiniteError extends TfxaiError {
+  constructor(message: string) {
+    super('NON_FINITE_RESULT', message);
+  }
+}

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidOptionError } from './errors.js';
+import { checkNumber } from './option-checks.js';
 
 /** How per-channel attributions become one value per pixel. */
 export type ChannelReduction = 'max' | 'sum' | 'abs-sum' | 'l2';
@@ -30,9 +31,12 @@ export function reduceChannels(attributions: tf.Tensor4D, mode: ChannelReduction
 /**
  * AUCMEDI's intensity normalisation, map by map: `(h - min) / (max - min + eps)`.
  * Accepts one map (H, W) or a stack (N, H, W); min and max are taken per map.
- * @param eps keeps a constant map finite (default 1e-8)
+ * @param eps keeps a constant map finite; a finite number >= 0 (default 1e-8)
+ * @throws InvalidOptionError ('eps') for NaN, Infinity or a negative eps
  */
 export function minMaxNormalize<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, eps = 1e-8): T {
+  // NaN or a negative eps would silently give a NaN or inverted map.
+  checkNumber('eps', eps, { min: 0 });
   return tf.tidy(() => {
     const axes = maps.rank === 2 ? [0, 1] : [1, 2];
     const min = tf.min(maps, axes, true);

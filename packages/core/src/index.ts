@@ -1,23 +1,66 @@
 import 'reflect-metadata';
 
+// The public API of @tfxai/core, curated (as captum/attr/__init__.py's __all__):
+// what users, method packages and plugins need, grouped by concern.
+
+// Errors: every bad input or option is one of these.
 export * from './errors.js';
-export * from './xai-method.js';
-export * from './model-adapter.js';
-export * from './method-services.js';
-export * from './define-method.js';
-export * from './registry.js';
-export * from './method-name.js';
-export * from './core-module.js';
-export * from './backend.js';
-export * from './target-selection.js';
-export * from './gradients.js';
-export * from './heatmap.js';
-export * from './image-ops.js';
-export * from './validation.js';
-export * from './option-checks.js';
+
+// The method contract, its registration and the registry.
+export { XaiMethod, type AttributionResult, type MethodOptions } from './xai-method.js';
+export { defineMethod, MethodRegistration, type MethodCreate, type MethodDefinition } from './define-method.js';
+export { XaiRegistry, createRegistry, declaredOptions, type MethodFactory, type MethodInfo } from './registry.js';
+export { methodKey } from './method-name.js';
+export { coreModule } from './core-module.js';
+export { MethodServices, DefaultMethodServices } from './method-services.js';
+
+// Options declared as data, and the checks they are made of.
+export { checkOptions, resolveDeclaredOptions, optionsTable, LIMITS_OPTION, type OptionSpec, type OptionType } from './option-spec.js';
+export { checkBoolean, checkChoice, checkInteger, checkNumber, checkSeed, describeOptionValue, rejectUnknownKeys, type NumberRange } from './option-checks.js';
+
+// The method lifecycle: one place for input checks, targets and result checks.
+export { AttributionMethod, withPreparedBatch, checkFiniteResult, checkFiniteHeatmap, classCount, type PreparedBatch } from './attribution-method.js';
+export { toImageBatch, assertFinite } from './validation.js';
+export { assertSingleImage } from './single-image.js';
+export { resolveTargets, targetSelector, selectTargetScores } from './target-selection.js';
+
+// Models.
+export {
+  adaptModel,
+  modelOutput,
+  isLayersModel,
+  isGraphModel,
+  ModelAdapterFactory,
+  type ModelAdapter,
+  type ModelFunction,
+  type ModelLike,
+} from './model-adapter.js';
+export { checkModelInput, emptyLayerFor, MAX_IMAGE_PIXELS } from './model-input.js';
+export { explainedOutputAdapter, EXPLAINED_OUTPUTS, type ExplainedOutput } from './explained-output.js';
+export { withLayerCall, type LayerCall } from './layer-call-patch.js';
+
+// Backends.
+export { initBackend, chosenBackend, BackendService, TfBackendService, BACKEND_PREFERENCE, type BackendName, type InitBackendOptions } from './backend.js';
+
+// Gradients, baselines, heatmaps.
+export { targetGradients } from './gradients.js';
+export { makeBaseline, checkBaselineSpecs, BASELINE_OPTION, type BaselineSpec, type BlurBaseline, type UniformNoiseBaseline } from './baselines.js';
+export { CHANNEL_REDUCTIONS, reduceChannels, minMaxNormalize, resizeMap, type ChannelReduction } from './heatmap.js';
+export { attributionHeatmap, heatmapOptionSpecs, type HeatmapSpec } from './heatmap-spec.js';
+export { gaussianBlur } from './image-ops.js';
+
+// Randomness and SmoothGrad.
 export * from './seeded-random.js';
-export * from './single-image.js';
-export * from './smooth-grad-options.js';
-export * from './sample-moments.js';
-export * from './smooth-attributions.js';
-export * from './noise-tunnel.js';
+export {
+  resolveSmoothGradOptions,
+  SMOOTH_GRAD_DEFAULTS,
+  SMOOTH_GRAD_MODES,
+  SMOOTH_GRAD_OPTION,
+  SMOOTH_GRAD_OPTION_KEYS,
+  SMOOTH_GRAD_OPTION_SPECS,
+  type ResolvedSmoothGradOptions,
+  type SmoothGradMode,
+  type SmoothGradOptions,
+} from './smooth-grad-options.js';
+export { smoothAttributions, type RowAttributions } from './smooth-attributions.js';
+export { NoiseTunnel, NOISE_TUNNEL_BATCH_SIZE, type AttributingMethod, type NoiseTunnelOptions } from './noise-tunnel.js';

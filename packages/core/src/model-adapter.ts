@@ -45,12 +45,12 @@ function isAdapter(model: unknown): model is ModelAdapter {
   return typeof model === 'object' && model !== null && (model as ModelAdapter).isModelAdapter === true;
 }
 
-/** Brings any model output to (N, classes), taking the first output of a multi-output model. */
-function asScores(output: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, batch: number): tf.Tensor2D {
+/** Brings a model output to (N, classes), taking output `index` of a multi-output model. */
+function asScores(output: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, batch: number, index: number): tf.Tensor2D {
   let scores: tf.Tensor;
-  if (Array.isArray(output)) scores = output[0]!;
+  if (Array.isArray(output)) scores = output[index]!;
   else if (output instanceof tf.Tensor) scores = output;
-  else scores = Object.values(output)[0]!;
+  else scores = Object.values(output)[index]!;
   if (scores.rank === 1) return scores.reshape([batch, 1]);
   if (scores.rank !== 2) {
     throw new InvalidInputError(`the model returned a tensor of shape [${scores.shape}]; expected scores of shape (N, classes)`);
@@ -58,31 +58,46 @@ function asScores(output: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, batch: nu
   return scores as tf.Tensor2D;
 }
 
+/** The one input a model must have. Throws UnsupportedModelError saying what is supported. */
+function checkImageInputs(kind: string, inputs: readonly { shape?: readonly (number | null)[] | number[] }[] | undefined): void {
+  // A look-alike without a signature (tests, wrappers) declares nothing to check.
+  if (!Array.isArray(inputs)) return;
+  if (inputs.length !== 1) {
+    throw new UnsupportedModelError(
+      `the ${kind} model has ${inputs.length} inputs; tfxai explains image classifiers with one image input (N, H, W, C). ` +
+        `Wrap the model in a function (x: tf.Tensor4D) => scores that supplies the other inputs`,
+    );
+  }
+  // The input's rank is checked when images arrive (checkModelInput), so that a non-image model still adapts.
+}
+
+/** One output, or a typed error asking the user to choose one with {@link modelOutput}. */
+function checkSingleOutput(kind: string, count: number | undefined): void {
+  if (count !== undefined && count > 1) {
+    throw new UnsupportedModelError(
+      `the ${kind} model has ${count} outputs; tfxai explains one output of shape (N, classes). ` +
+        `Choose one with modelOutput(model, index) from @tfxai/core and pass that instead`,
+    );
+  }
+}
+
 /**
  * Wraps a layers model, a graph model or a function in a {@link ModelAdapter}.
  * An adapter passed in is returned as it is.
+ * @throws UnsupportedModelError for a model that is not an image classifier tfxai supports:
+ *   several inputs, several outputs (choose one with {@link modelOutput})
  */
 export function adaptModel(model: ModelLike): ModelAdapter {
   if (isAdapter(model)) return model;
   if (isLayersModel(model)) {
-    const shape = model.inputs[0]?.shape;
-    return {
-      isModelAdapter: true,
-      kind: 'layers',
-      model,
-      inputShape: shape ? shape.slice(1) : undefined,
-      predict: (x) => asScores(model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[], x.shape[0]),
-    };
+    checkImageInputs('layers', model.inputs);
+    checkSingleOutput('layers', model.outputs?.length);
+    return layersAdapter(model, 0);
   }
   if (isGraphModel(model)) {
-    const shape = model.inputs[0]?.shape;
-    return {
-      isModelAdapter: true,
-      kind: 'graph',
-      model,
-      inputShape: shape ? shape.slice(1) : undefined,
-      predict: (x) => asScores(model.execute(x), x.shape[0]),
-    };
+    checkImageInputs('graph', model.inputs);
+    checkSingleOutput('graph', model.outputs?.length);
+    return graphAdapter(model, 0);
   }
   if (typeof model === 'function') {
     return {
@@ -90,11 +105,53 @@ export function adaptModel(model: ModelLike): ModelAdapter {
       kind: 'function',
       model,
       inputShape: undefined,
-      predict: (x) => asScores(model(x), x.shape[0]),
+      predict: (x) => asScores(model(x), x.shape[0], 0),
     };
   }
   throw new UnsupportedModelError(
     `unsupported model of type ${typeof model}; allowed are a tf.LayersModel, a tf.GraphModel, ` +
       `or a function (x: tf.Tensor4D) => tf.Tensor returning (N, classes) scores`,
   );
+}
+
+function layersAdapter(model: tf.LayersModel, output: number): ModelAdapter {
+  const shape = model.inputs[0]?.shape;
+  return {
+    isModelAdapter: true,
+    kind: 'layers',
+    model,
+    inputShape: shape ? shape.slice(1) : undefined,
+    predict: (x) => asScores(model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[], x.shape[0], output),
+  };
+}
+
+function graphAdapter(model: tf.GraphModel, output: number): ModelAdapter {
+  const shape = model.inputs[0]?.shape;
+  return {
+    isModelAdapter: true,
+    kind: 'graph',
+    model,
+    inputShape: shape ? shape.slice(1) : undefined,
+    predict: (x) => asScores(model.execute(x), x.shape[0], output),
+  };
+}
+
+/**
+ * The adapter of one output of a model with several outputs: what a method
+ * explains when the model has more than one (say, a classifier with an auxiliary head).
+ * @param index which output, 0 to outputs - 1
+ * @throws UnsupportedModelError for a model of another kind or an index out of range
+ */
+export function modelOutput(model: tf.LayersModel | tf.GraphModel, index: number): ModelAdapter {
+  const count = isLayersModel(model) ? model.outputs.length : isGraphModel(model) ? model.outputs.length : 0;
+  if (count === 0) throw new UnsupportedModelError('modelOutput takes a tf.LayersModel or a tf.GraphModel');
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new UnsupportedModelError(`modelOutput: output ${String(index)} does not exist; the model has ${count} outputs, 0 to ${count - 1}`);
+  }
+  if (isLayersModel(model)) {
+    checkImageInputs('layers', model.inputs);
+    return layersAdapter(model, index);
+  }
+  checkImageInputs('graph', model.inputs);
+  return graphAdapter(model as tf.GraphModel, index);
 }

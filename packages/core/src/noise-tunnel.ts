@@ -1,7 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { TfBackendService, type BackendService } from './backend.js';
 import { InvalidInputError, InvalidOptionError } from './errors.js';
-import { CHANNEL_REDUCTIONS, minMaxNormalize, reduceChannels, type ChannelReduction } from './heatmap.js';
+import { checkFiniteHeatmap, checkFiniteResult } from './attribution-method.js';
+import { CHANNEL_REDUCTIONS, type ChannelReduction } from './heatmap.js';
+import { attributionHeatmap } from './heatmap-spec.js';
 import type { MethodServices } from './method-services.js';
 import { checkBoolean, checkChoice } from './option-checks.js';
 import { assertSingleImage } from './single-image.js';
@@ -75,14 +77,13 @@ export class NoiseTunnel implements XaiMethod {
   async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
     assertSingleImage(image);
     const { attributions } = await this.attribute(image, classIndex);
+    let heatmap: tf.Tensor2D;
     try {
-      return tf.tidy(() => {
-        const values = this.absolute ? tf.abs(attributions) : attributions;
-        return minMaxNormalize(reduceChannels(values, this.channelReduction).squeeze([0]) as tf.Tensor2D, eps);
-      });
+      heatmap = attributionHeatmap(attributions, { absolute: this.absolute, channelReduction: this.channelReduction }, eps);
     } finally {
       attributions.dispose();
     }
+    return checkFiniteHeatmap(heatmap, this.name);
   }
 
   /**
@@ -104,7 +105,8 @@ export class NoiseTunnel implements XaiMethod {
       const classes = typeof targets === 'number' ? new Array<number>(n).fill(targets) : [...targets];
       if (classes.length !== n) throw new InvalidInputError(`got ${classes.length} targets for a batch of ${n}; give one number, or one per example`);
       const inner = this.inner as AttributingMethod;
-      return await smoothAttributions((rows, rowTargets) => inner.attribute(rows, rowTargets), batch, classes, this.smoothGrad, this.smoothGrad.batchSize);
+      const result = await smoothAttributions((rows, rowTargets) => inner.attribute(rows, rowTargets), batch, classes, this.smoothGrad, this.smoothGrad.batchSize);
+      return await checkFiniteResult(result, this.name);
     } finally {
       batch.dispose();
     }

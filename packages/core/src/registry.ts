@@ -4,10 +4,12 @@ import { MethodRegistration } from './define-method.js';
 import { DuplicateMethodError, UnknownMethodError } from './errors.js';
 import { closestName, methodKey } from './method-name.js';
 import { MethodServices } from './method-services.js';
+import type { AttributionMethod } from './attribution-method.js';
 import type { ChannelReduction } from './heatmap.js';
 import type { ModelLike } from './model-adapter.js';
 import { NoiseTunnel } from './noise-tunnel.js';
-import { resolveSmoothGradOptions, type SmoothGradOptions } from './smooth-grad-options.js';
+import { checkOptions, type OptionSpec } from './option-spec.js';
+import { SMOOTH_GRAD_OPTION, resolveSmoothGradOptions, type SmoothGradOptions } from './smooth-grad-options.js';
 import type { XaiMethod } from './xai-method.js';
 
 /** A method factory: AUCMEDI's `method(model, layerName)`, with options. */
@@ -21,6 +23,12 @@ export interface MethodInfo {
   aliases: string[];
   /** One-line description. */
   description: string;
+  /**
+   * The options the method takes, as checked by {@link XaiRegistry.decoder}
+   * (`smoothGrad` included for methods whose SmoothGrad the registry provides);
+   * undefined for a method that declares none (its options are not checked).
+   */
+  options?: readonly OptionSpec[];
 }
 
 /**
@@ -62,10 +70,12 @@ export class XaiRegistry {
     const infos = new Map<MethodRegistration, MethodInfo>();
     for (const registration of new Set(this.#byKey.values())) {
       const alive = (name: string) => this.#byKey.get(methodKey(name)) === registration;
+      const options = declaredOptions(registration);
       infos.set(registration, {
         name: registration.name,
         aliases: registration.aliases.filter(alive),
         description: registration.description,
+        ...(options ? { options } : {}),
       });
     }
     return [...infos.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -85,11 +95,14 @@ export class XaiRegistry {
    * registration does not declare `nativeSmoothGrad` is created without it and
    * wrapped in a {@link NoiseTunnel}, whose heatmap takes the method's `channelReduction`
    * and `absolute` options (where it has them).
+   * Options of a method that declares them are checked first (see `MethodDefinition.options`).
    * @throws UnknownMethodError listing the available names and the closest one
    */
   decoder<Options = unknown>(name: string): MethodFactory<Options> {
     const registration = this.registration(name) as MethodRegistration<Options>;
+    const specs = declaredOptions(registration as MethodRegistration);
     return (model, options) => {
+      if (specs) checkOptions(specs, options, '', registration.name);
       const services = this.container.get<MethodServices>(MethodServices);
       if (registration.nativeSmoothGrad || !hasSmoothGradKey(options)) return registration.create(model, options, services);
       const { smoothGrad, ...methodOptions } = options;
@@ -97,7 +110,9 @@ export class XaiRegistry {
       const smoothGradOptions = resolveSmoothGradOptions(smoothGrad as SmoothGradOptions | boolean | undefined);
       const method = registration.create(model, methodOptions as Options, services);
       if (!smoothGradOptions) return method;
-      const { channelReduction, absolute } = methodOptions as { channelReduction?: ChannelReduction; absolute?: boolean };
+      // The method's own heatmap spec where it has one (every AttributionMethod), else its options.
+      const spec = (method as Partial<AttributionMethod>).heatmapSpec;
+      const { channelReduction, absolute } = spec ?? (methodOptions as { channelReduction?: ChannelReduction; absolute?: boolean });
       return new NoiseTunnel(method, { ...smoothGradOptions, channelReduction, absolute }, services);
     };
   }
@@ -121,6 +136,18 @@ export class XaiRegistry {
     for (const [key, registration] of staged) this.#byKey.set(key, registration);
     for (const registration of registrations) this.#indexed.add(registration);
   }
+}
+
+/**
+ * The options a registered method takes, as the registry checks them: its
+ * declarations, plus `smoothGrad` when the registry provides SmoothGrad
+ * (methods without native SmoothGrad); undefined when it declares none.
+ */
+export function declaredOptions(registration: MethodRegistration): readonly OptionSpec[] | undefined {
+  const own = registration.options;
+  if (!own) return undefined;
+  if (registration.nativeSmoothGrad || own.some((spec) => spec.name === SMOOTH_GRAD_OPTION.name)) return own;
+  return Object.freeze([...own, SMOOTH_GRAD_OPTION]);
 }
 
 /** True for an options object that has a `smoothGrad` key (even set to undefined or false: the method must not see it). */

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from './errors.js';
-import { checkChoice, checkInteger, checkNumber, checkSeed, rejectUnknownKeys } from './option-checks.js';
+import { checkSeed, describeOptionValue } from './option-checks.js';
+import { checkOptions, type OptionSpec } from './option-spec.js';
 
 /** How SmoothGrad combines the attributions of the noisy samples. */
 export type SmoothGradMode = 'plain' | 'squared' | 'vargrad';
@@ -46,6 +47,29 @@ export const SMOOTH_GRAD_DEFAULTS = Object.freeze({ samples: 25, noiseLevel: 0.1
 /** Every key `smoothGrad` may hold. */
 export const SMOOTH_GRAD_OPTION_KEYS: readonly string[] = Object.freeze(['samples', 'noiseLevel', 'mode', 'seed', 'batchSize']);
 
+/** The declarations of `smoothGrad`'s keys (checked like a method's options). */
+export const SMOOTH_GRAD_OPTION_SPECS: readonly OptionSpec[] = Object.freeze([
+  { name: 'samples', type: 'integer', min: 1, default: SMOOTH_GRAD_DEFAULTS.samples, doc: 'noisy copies per example (memory is bounded by `batchSize` whatever it is)' },
+  { name: 'noiseLevel', type: 'number', min: 0, default: SMOOTH_GRAD_DEFAULTS.noiseLevel, doc: "noise standard deviation relative to each image's value range; 0 gives the method itself" },
+  { name: 'mode', type: 'choice', choices: SMOOTH_GRAD_MODES, default: SMOOTH_GRAD_DEFAULTS.mode, doc: "'plain' mean (SmoothGrad), 'squared' mean square, 'vargrad' variance" },
+  { name: 'seed', type: 'custom', typeDoc: 'safe integer', default: SMOOTH_GRAD_DEFAULTS.seed, check: (value, name) => void checkSeed(name, value), doc: 'seed of the noise, the same on every backend' },
+  { name: 'batchSize', type: 'integer', min: 1, defaultDoc: "the method's", doc: 'noisy samples per evaluation; bounds memory, does not change the result' },
+] satisfies OptionSpec[]);
+
+/**
+ * The declaration of the `smoothGrad` option every method with `attribute()` takes
+ * (a method with native SmoothGrad lists it among its own options).
+ */
+export const SMOOTH_GRAD_OPTION: OptionSpec = Object.freeze({
+  name: 'smoothGrad',
+  type: 'custom',
+  typeDoc: '`true` or { samples, noiseLevel, mode, seed, batchSize }',
+  defaultDoc: 'off',
+  options: SMOOTH_GRAD_OPTION_SPECS,
+  check: (value: unknown) => void resolveSmoothGradOptions(value as SmoothGradOptions | boolean | undefined),
+  doc: 'the attributions of noisy copies, combined; see [SmoothGrad](smoothgrad.md)',
+});
+
 /**
  * Checks a `smoothGrad` option. `true` means the defaults; `false` or undefined
  * turn SmoothGrad off (undefined is returned).
@@ -55,15 +79,15 @@ export function resolveSmoothGradOptions(options: SmoothGradOptions | boolean | 
   if (options === undefined || options === false) return undefined;
   if (options === true) return { ...SMOOTH_GRAD_DEFAULTS, batchSize: undefined };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('smoothGrad', `must be true, false or { ${SMOOTH_GRAD_OPTION_KEYS.join(', ')} }; got ${JSON.stringify(options)}`);
+    throw new InvalidOptionError('smoothGrad', `must be true, false or { ${SMOOTH_GRAD_OPTION_KEYS.join(', ')} }; got ${describeOptionValue(options)}`);
   }
-  rejectUnknownKeys('smoothGrad', options, SMOOTH_GRAD_OPTION_KEYS);
+  checkOptions(SMOOTH_GRAD_OPTION_SPECS, options, 'smoothGrad');
   const d = SMOOTH_GRAD_DEFAULTS;
   return {
-    samples: checkInteger('smoothGrad.samples', options.samples ?? d.samples),
-    noiseLevel: checkNumber('smoothGrad.noiseLevel', options.noiseLevel ?? d.noiseLevel, { min: 0 }),
-    mode: checkChoice('smoothGrad.mode', options.mode ?? d.mode, SMOOTH_GRAD_MODES),
-    seed: checkSeed('smoothGrad.seed', options.seed ?? d.seed),
-    batchSize: options.batchSize === undefined ? undefined : checkInteger('smoothGrad.batchSize', options.batchSize),
+    samples: options.samples ?? d.samples,
+    noiseLevel: options.noiseLevel ?? d.noiseLevel,
+    mode: options.mode ?? d.mode,
+    seed: options.seed ?? d.seed,
+    batchSize: options.batchSize,
   };
 }

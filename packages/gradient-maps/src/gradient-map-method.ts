@@ -1,25 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  assertFinite,
-  assertSingleImage,
-  checkInteger,
-  rejectUnknownKeys,
+  AttributionMethod,
+  EXPLAINED_OUTPUTS,
+  SMOOTH_GRAD_OPTION,
+  explainedOutputAdapter,
+  heatmapOptionSpecs,
+  resolveDeclaredOptions,
   resolveSmoothGradOptions,
-  resolveTargets,
   smoothAttributions,
-  toImageBatch,
   type AttributionResult,
+  type ExplainedOutput,
+  type HeatmapSpec,
+  type MethodServices,
+  type ModelLike,
+  type OptionSpec,
+  type PreparedBatch,
   type ResolvedSmoothGradOptions,
   type SmoothGradOptions,
-  type MethodOptions,
-  type MethodServices,
-  type ModelAdapter,
-  type ModelLike,
-  type XaiMethod,
 } from '@tfxai/core';
-import { explainedOutputAdapter, type ExplainedOutput } from '@tfxai/cam';
-import { classCount } from './class-count.js';
-import { gradientHeatmap, resolveGradientHeatmapOptions, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
+import { GRADIENT_HEATMAP_DEFAULTS, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
 
 /**
  * Gradients of each row's target score with respect to the rows, (rows, H, W, C).
@@ -28,22 +27,52 @@ import { gradientHeatmap, resolveGradientHeatmapOptions, type GradientHeatmapOpt
 export type RowGradients = (rows: tf.Tensor4D, targets: readonly number[]) => tf.Tensor4D;
 
 /** Options every gradient map (saliency, guided backprop) takes. */
-export interface GradientMapOptions extends MethodOptions, GradientHeatmapOptions {
+export interface GradientMapOptions extends GradientHeatmapOptions {
   /**
    * Average the gradient over noisy copies (SmoothGrad, implemented here natively from
    * the row gradients); `true` for its defaults. Default: off.
    */
   smoothGrad?: SmoothGradOptions | boolean;
-  /** Rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass; bounds memory. Default: 16. */
+  /** Rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass, 1 to 1024; bounds memory. Default: 16. */
   internalBatchSize?: number;
   /**
    * Explain the model's output as it is, or the logits before its final softmax/sigmoid
    * (layers models; gradients of a saturated softmax vanish). Default: 'probabilities' (AUCMEDI's).
    */
   output?: ExplainedOutput;
+  /** Raised upper bounds of bounded options, e.g. `{ internalBatchSize: 4096 }`. Default: none. */
+  limits?: { internalBatchSize?: number };
 }
 
-export const GRADIENT_MAP_OPTION_KEYS: readonly string[] = ['layerName', 'absolute', 'channelReduction', 'smoothGrad', 'internalBatchSize', 'output'];
+/** The `internalBatchSize` option of the gradient maps. */
+export const INTERNAL_BATCH_SIZE_OPTION: OptionSpec = Object.freeze({
+  name: 'internalBatchSize',
+  type: 'integer',
+  min: 1,
+  max: 1024,
+  default: 16,
+  doc: 'rows (images, or SmoothGrad samples unless `smoothGrad.batchSize` is given) per backward pass; bounds memory, results do not depend on it',
+});
+
+/** The `output` option: which scores are explained. */
+export const OUTPUT_OPTION: OptionSpec = Object.freeze({
+  name: 'output',
+  type: 'choice',
+  choices: EXPLAINED_OUTPUTS,
+  default: 'probabilities',
+  doc: "`'logits'` explains the scores before a final softmax/sigmoid (layers models only; see [Grad-CAM](gradcam.md#options) for what is bypassed)",
+});
+
+/** The declared options of saliency and guided backprop (the docs tables are generated from them). */
+export const GRADIENT_MAP_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  ...heatmapOptionSpecs(GRADIENT_HEATMAP_DEFAULTS),
+  OUTPUT_OPTION,
+  SMOOTH_GRAD_OPTION,
+  INTERNAL_BATCH_SIZE_OPTION,
+]);
+
+/** Every key a gradient map's options may hold. */
+export const GRADIENT_MAP_OPTION_KEYS: readonly string[] = GRADIENT_MAP_OPTIONS.map((spec) => spec.name);
 
 /** Input gradients of a batch, `batchSize` rows per backward pass. */
 export function chunkedGradients(gradients: RowGradients, batch: tf.Tensor4D, targets: readonly number[], batchSize: number): tf.Tensor4D {
@@ -60,25 +89,27 @@ export function chunkedGradients(gradients: RowGradients, batch: tf.Tensor4D, ta
 }
 
 /**
- * The shared shape of a gradient map: validation, optional SmoothGrad, batching,
- * and the heatmap. A subclass says only how the input gradient is taken.
+ * The shared shape of a gradient map: optional native SmoothGrad and batching
+ * on top of the core lifecycle. A subclass says only how the input gradient is taken.
+ * The heatmap: |attributions| (unless `absolute: false`), channels reduced by
+ * `channelReduction`, min-max normalised to [0, 1].
  */
-export abstract class GradientMapMethod implements XaiMethod {
-  abstract readonly name: string;
+export abstract class GradientMapMethod extends AttributionMethod {
   readonly heatmapOptions: ResolvedGradientHeatmapOptions;
   /** Undefined when SmoothGrad is off. */
   readonly smoothGrad: ResolvedSmoothGradOptions | undefined;
   readonly internalBatchSize: number;
-  /** The model as explained (probabilities or logits). */
-  protected readonly adapter: ModelAdapter;
 
-  constructor(model: ModelLike, options: GradientMapOptions | undefined, protected readonly services: MethodServices) {
-    const given = options ?? {};
-    rejectUnknownKeys('options', given, GRADIENT_MAP_OPTION_KEYS);
-    this.heatmapOptions = resolveGradientHeatmapOptions(given);
+  constructor(model: ModelLike, options: GradientMapOptions | undefined, services: MethodServices, methodName: string) {
+    const given = resolveDeclaredOptions(GRADIENT_MAP_OPTIONS, options, methodName) as Required<GradientMapOptions>;
+    super(model, services, (adapter) => explainedOutputAdapter(adapter, given.output));
+    this.heatmapOptions = { absolute: given.absolute, channelReduction: given.channelReduction };
     this.smoothGrad = resolveSmoothGradOptions(given.smoothGrad);
-    this.internalBatchSize = checkInteger('internalBatchSize', given.internalBatchSize ?? 16);
-    this.adapter = explainedOutputAdapter(services.adaptModel(model), given.output ?? 'probabilities');
+    this.internalBatchSize = given.internalBatchSize;
+  }
+
+  get heatmapSpec(): HeatmapSpec {
+    return this.heatmapOptions;
   }
 
   /**
@@ -88,43 +119,15 @@ export abstract class GradientMapMethod implements XaiMethod {
   protected abstract rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D;
 
   /**
-   * The heatmap: |attributions| (unless `absolute: false`), channels reduced by
-   * `channelReduction`, min-max normalised to [0, 1].
-   * @param image (1, H, W, C) or (H, W, C)
-   * @param classIndex the class to explain
-   * @param eps normalisation epsilon (default 1e-8)
-   */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
-    const { attributions } = await this.attribute(image, classIndex);
-    try {
-      return gradientHeatmap(attributions, this.heatmapOptions, eps);
-    } finally {
-      attributions.dispose();
-    }
-  }
-
-  /**
    * Raw signed input gradients (N, H, W, C) of each example's target score
    * (with SmoothGrad: their mean, mean square or variance over the noisy samples).
-   * @param images (N, H, W, C) or (H, W, C)
-   * @param targets one class for every example, or one per example
    */
-  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
-    try {
-      await assertFinite(batch, 'images');
-      const numClasses = classCount(this.adapter, batch);
-      const classes = resolveTargets(targets, batch.shape[0], numClasses);
-      const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
-      if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, classes, this.internalBatchSize) };
-      // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
-      const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
-      const { attributions } = await smoothAttributions(evaluate, batch, classes, this.smoothGrad, this.smoothGrad.batchSize ?? this.internalBatchSize);
-      return { attributions };
-    } finally {
-      batch.dispose();
-    }
+  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+    const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
+    if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, targets, this.internalBatchSize) };
+    // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
+    const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
+    const { attributions } = await smoothAttributions(evaluate, batch, targets, this.smoothGrad, this.smoothGrad.batchSize ?? this.internalBatchSize);
+    return { attributions };
   }
 }

@@ -1,4 +1,5 @@
 import { defineMethod } from '@tfxai/core';
+import { GRADIENT_SHAP_OPTIONS } from './gradient-shap-options.js';
 import { GradientShap } from './gradient-shap.js';
 import type { GradientShapOptions } from './gradient-shap-options.js';
 
@@ -7,5 +8,6 @@ export const gradientShapModule = defineMethod<GradientShapOptions>({
   name: 'gradient-shap',
   aliases: ['GradientShap', 'GradientSHAP'],
   description: 'GradientSHAP: expected gradients over random baselines with input noise (Lundberg & Lee 2017, as in Captum)',
+  options: GRADIENT_SHAP_OPTIONS,
   create: (model, options, services) => new GradientShap(model, options, services),
 });

@@ -1,10 +1,18 @@
-import { EXPLAINED_OUTPUTS, type ExplainedOutput } from '@tfxai/cam';
-import { checkChoice, checkInteger, checkNumber, checkSeed, rejectUnknownKeys, type MethodOptions } from '@tfxai/core';
-import { checkBaselineSpecs, type BaselineSpec } from '@tfxai/integrated-gradients';
-import { resolveGradientHeatmapOptions, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
+import {
+  BASELINE_OPTION,
+  checkBaselineSpecs,
+  checkSeed,
+  heatmapOptionSpecs,
+  resolveDeclaredOptions,
+  type BaselineSpec,
+  type ExplainedOutput,
+  type OptionSpec,
+} from '@tfxai/core';
+import type { GradientHeatmapOptions, ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
+import { INTERNAL_BATCH_SIZE_OPTION, OUTPUT_OPTION } from './gradient-map-method.js';
 
 /** Options of GradientSHAP (Captum's `GradientShap`). */
-export interface GradientShapOptions extends MethodOptions, GradientHeatmapOptions {
+export interface GradientShapOptions extends GradientHeatmapOptions {
   /**
    * The baseline distribution: one baseline or a list; each sample draws one of them
    * uniformly at random. Each entry is any Integrated Gradients baseline: `'zeros'`,
@@ -13,7 +21,7 @@ export interface GradientShapOptions extends MethodOptions, GradientHeatmapOptio
    * Named like Integrated Gradients' option (Captum calls it `baselines`). Default: 'zeros'.
    */
   baseline?: BaselineSpec | BaselineSpec[];
-  /** Random (baseline, alpha, noise) samples per example. Default: 50. */
+  /** Random (baseline, alpha, noise) samples per example, 1 to 10000 (raise with `limits: { numSamples }`). Default: 50. */
   numSamples?: number;
   /**
    * Standard deviation of the Gaussian noise added to the input in each sample, in
@@ -23,10 +31,12 @@ export interface GradientShapOptions extends MethodOptions, GradientHeatmapOptio
   stdevs?: number;
   /** Seed of every random draw: the same seed gives the same result on every backend. Default: 0. */
   seed?: number;
-  /** Samples per backward pass; bounds memory. Default: 16. */
+  /** Samples per backward pass, 1 to 1024; bounds memory. Default: 16. */
   internalBatchSize?: number;
   /** Explain the model's output as it is, or the logits before its final softmax/sigmoid. Default: 'probabilities'. */
   output?: ExplainedOutput;
+  /** Raised upper bounds of bounded options, e.g. `{ numSamples: 20000 }`. Default: none. */
+  limits?: { numSamples?: number; internalBatchSize?: number };
 }
 
 /** Every option filled in and checked; `stdevs` undefined means 0.09 of each image's range. */
@@ -51,19 +61,47 @@ export const GRADIENT_SHAP_DEFAULTS = Object.freeze({
   heatmap: Object.freeze({ absolute: false, channelReduction: 'max' }) as Readonly<ResolvedGradientHeatmapOptions>,
 });
 
-const KNOWN_KEYS = ['layerName', 'baseline', 'numSamples', 'stdevs', 'seed', 'internalBatchSize', 'output', 'absolute', 'channelReduction'];
+/** The declared options of GradientSHAP (the docs table is generated from them). */
+export const GRADIENT_SHAP_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  { ...BASELINE_OPTION, doc: 'the baseline distribution: each sample draws one of the listed baselines uniformly' },
+  {
+    name: 'numSamples',
+    type: 'integer',
+    min: 1,
+    max: 10000,
+    default: GRADIENT_SHAP_DEFAULTS.numSamples,
+    doc: 'random (baseline, alpha, noise) samples per example; the convergence delta shrinks as it grows',
+  },
+  {
+    name: 'stdevs',
+    type: 'number',
+    min: 0,
+    defaultDoc: '0.09 × (max − min) of each image',
+    doc: "standard deviation of the Gaussian noise added to the input per sample, in input units (Captum's `stdevs`); `0` turns the noise off",
+  },
+  {
+    name: 'seed',
+    type: 'custom',
+    typeDoc: 'safe integer',
+    default: GRADIENT_SHAP_DEFAULTS.seed,
+    check: (value, name) => void checkSeed(name, value),
+    doc: 'seed of every random draw (baseline index, alpha, noise), drawn on the host: the same on every backend',
+  },
+  { ...INTERNAL_BATCH_SIZE_OPTION, doc: 'samples per backward pass; bounds memory, results do not depend on it' },
+  OUTPUT_OPTION,
+  ...heatmapOptionSpecs(GRADIENT_SHAP_DEFAULTS.heatmap),
+] satisfies OptionSpec[]);
 
-/** Fills in defaults and rejects values outside the allowed ones. */
+/** Checks the options against {@link GRADIENT_SHAP_OPTIONS} and fills in defaults. */
 export function resolveGradientShapOptions(options: GradientShapOptions = {}): ResolvedGradientShapOptions {
-  rejectUnknownKeys('options', options, KNOWN_KEYS);
-  const d = GRADIENT_SHAP_DEFAULTS;
+  const given = resolveDeclaredOptions(GRADIENT_SHAP_OPTIONS, options, 'gradient-shap') as Required<GradientShapOptions>;
   return {
-    baselines: checkBaselineSpecs(options.baseline ?? d.baseline),
-    numSamples: checkInteger('numSamples', options.numSamples ?? d.numSamples),
-    stdevs: options.stdevs === undefined ? undefined : checkNumber('stdevs', options.stdevs, { min: 0 }),
-    seed: checkSeed('seed', options.seed ?? d.seed),
-    internalBatchSize: checkInteger('internalBatchSize', options.internalBatchSize ?? d.internalBatchSize),
-    output: checkChoice('output', options.output ?? 'probabilities', EXPLAINED_OUTPUTS),
-    heatmap: resolveGradientHeatmapOptions(options, d.heatmap),
+    baselines: checkBaselineSpecs(given.baseline),
+    numSamples: given.numSamples,
+    stdevs: given.stdevs,
+    seed: given.seed,
+    internalBatchSize: given.internalBatchSize,
+    output: given.output,
+    heatmap: { absolute: given.absolute, channelReduction: given.channelReduction },
   };
 }

@@ -1,22 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  AttributionMethod,
   assertFinite,
-  assertSingleImage,
-  resolveTargets,
+  explainedOutputAdapter,
+  makeBaseline,
   sampleNoise,
   selectTargetScores,
   targetGradients,
-  toImageBatch,
   type AttributionResult,
+  type HeatmapSpec,
   type MethodServices,
-  type ModelAdapter,
   type ModelLike,
-  type XaiMethod,
+  type PreparedBatch,
 } from '@tfxai/core';
-import { explainedOutputAdapter } from '@tfxai/cam';
-import { makeBaseline } from '@tfxai/integrated-gradients';
-import { classCount } from './class-count.js';
-import { gradientHeatmap } from './gradient-heatmap.js';
 import { GRADIENT_SHAP_DEFAULTS, resolveGradientShapOptions, type GradientShapOptions, type ResolvedGradientShapOptions } from './gradient-shap-options.js';
 import { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
 
@@ -27,50 +23,31 @@ import { gradientShapSamples, type GradientShapSample } from './gradient-shap-sa
  * input (x~ = x + N(0, stdevs^2)) and a point at a uniform random alpha on the
  * path; the attribution is the mean of `dF(b + alpha (x~ - b))/dx * (x~ - b)`.
  * With one baseline and no noise it is Integrated Gradients with Monte-Carlo
- * path points.
+ * path points. The heatmap: attributions, channels reduced (default: signed
+ * maximum, as Integrated Gradients), min-max normalised to [0, 1].
  */
-export class GradientShap implements XaiMethod {
+export class GradientShap extends AttributionMethod {
   readonly name = 'gradient-shap';
   readonly options: ResolvedGradientShapOptions;
-  readonly #adapter: ModelAdapter;
 
-  constructor(model: ModelLike, options: GradientShapOptions | undefined, private readonly services: MethodServices) {
-    this.options = resolveGradientShapOptions(options);
-    this.#adapter = explainedOutputAdapter(services.adaptModel(model), this.options.output);
+  constructor(model: ModelLike, options: GradientShapOptions | undefined, services: MethodServices) {
+    const resolved = resolveGradientShapOptions(options);
+    super(model, services, (adapter) => explainedOutputAdapter(adapter, resolved.output));
+    this.options = resolved;
   }
 
-  /**
-   * The heatmap: attributions, channels reduced (default: signed maximum, as
-   * Integrated Gradients), min-max normalised to [0, 1].
-   * @param image (1, H, W, C) or (H, W, C)
-   * @param classIndex the class to explain
-   * @param eps normalisation epsilon (default 1e-8)
-   */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
-    const { attributions } = await this.attribute(image, classIndex);
-    try {
-      return gradientHeatmap(attributions, this.options.heatmap, eps);
-    } finally {
-      attributions.dispose();
-    }
+  get heatmapSpec(): HeatmapSpec {
+    return this.options.heatmap;
   }
 
   /**
    * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
    * `sum(attributions) - mean over samples (F(x~)[t] - F(b)[t])`, as Integrated
    * Gradients reports it (it shrinks as `numSamples` grows).
-   * @param images (N, H, W, C) or (H, W, C)
-   * @param targets one class for every example, or one per example
    */
-  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
-    const owned: tf.Tensor[] = [batch];
+  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+    const owned: tf.Tensor[] = [];
     try {
-      await assertFinite(batch, 'images');
-      const numClasses = classCount(this.#adapter, batch);
-      const classes = resolveTargets(targets, batch.shape[0], numClasses);
       const baselines: tf.Tensor4D[] = [];
       for (const spec of this.options.baselines) {
         // Owned as soon as made: a later baseline of the wrong shape must not leak this one.
@@ -81,6 +58,7 @@ export class GradientShap implements XaiMethod {
       const samples = gradientShapSamples(this.options.seed, this.options.numSamples, baselines.length);
       const sigmas = this.#noiseSigmas(batch);
       owned.push(sigmas);
+      const classes = [...targets];
 
       // Running sums over the samples of gradient * (x~ - b) and of F(x~)[t] - F(b)[t].
       let attributionSum = tf.zerosLike(batch);
@@ -141,8 +119,8 @@ export class GradientShap implements XaiMethod {
           const sampleBaselines = tf.concat(chunk.map((s) => tf.slice(baselines[s.baselineIndex]!, i, 1))) as tf.Tensor4D;
           const differences = tf.sub(noisyInputs, sampleBaselines);
           const points = tf.add(sampleBaselines, tf.mul(alphas, differences)) as tf.Tensor4D;
-          const gradients = targetGradients(this.#adapter, points, target, numClasses);
-          const gaps = tf.sub(selectTargetScores(this.#adapter.predict(noisyInputs), target), selectTargetScores(this.#adapter.predict(sampleBaselines), target));
+          const gradients = targetGradients(this.adapter, points, target, numClasses);
+          const gaps = tf.sub(selectTargetScores(this.adapter.predict(noisyInputs), target), selectTargetScores(this.adapter.predict(sampleBaselines), target));
           return [tf.sum(tf.mul(gradients, differences), 0, true), tf.sum(gaps, 0, true)];
         });
         attributionRows.push(attributionRow!);

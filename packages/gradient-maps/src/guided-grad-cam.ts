@@ -1,7 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { GradCam } from '@tfxai/cam';
-import { assertSingleImage, checkBoolean, minMaxNormalize, rejectUnknownKeys, resizeMap, type AttributionResult, type MethodServices, type ModelLike, type XaiMethod } from '@tfxai/core';
-import { GRADIENT_MAP_OPTION_KEYS, type GradientMapOptions } from './gradient-map-method.js';
+import {
+  assertSingleImage,
+  checkFiniteHeatmap,
+  checkFiniteResult,
+  minMaxNormalize,
+  resizeMap,
+  resolveDeclaredOptions,
+  type AttributionResult,
+  type MethodServices,
+  type ModelLike,
+  type OptionSpec,
+  type XaiMethod,
+} from '@tfxai/core';
+import { GRADIENT_MAP_OPTIONS, type GradientMapOptions } from './gradient-map-method.js';
 import { GuidedBackprop } from './guided-backprop.js';
 
 /** Options of {@link GuidedGradCam}: Guided Backpropagation's, plus Grad-CAM's layer and ReLU. */
@@ -14,6 +26,18 @@ export interface GuidedGradCamOptions extends GradientMapOptions {
   /** Apply ReLU to the Grad-CAM map, as the paper does; `false` reproduces AUCMEDI. Default: true. */
   relu?: boolean;
 }
+
+/** The declared options of Guided Grad-CAM: Grad-CAM's layer and ReLU, then Guided Backpropagation's. */
+export const GUIDED_GRAD_CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  {
+    name: 'layerName',
+    type: 'string',
+    defaultDoc: 'the last layer with a spatial output',
+    doc: "Grad-CAM's target layer: a name, a path into nested models (`'base/conv_pw_13_relu'`), or a graph model's node name",
+  },
+  { name: 'relu', type: 'boolean', default: true, doc: 'apply ReLU to the Grad-CAM map, as the paper does; `false` reproduces AUCMEDI' },
+  ...GRADIENT_MAP_OPTIONS,
+] satisfies OptionSpec[]);
 
 /**
  * Guided Grad-CAM (Selvaraju et al. 2017): Guided Backpropagation's fine detail
@@ -34,11 +58,10 @@ export class GuidedGradCam implements XaiMethod {
   readonly gradCam: GradCam;
 
   constructor(model: ModelLike, options: GuidedGradCamOptions | undefined, services: MethodServices) {
-    const given = options ?? {};
-    rejectUnknownKeys('options', given, [...GRADIENT_MAP_OPTION_KEYS, 'relu']);
-    const { layerName, relu, ...guidedOptions } = given;
+    resolveDeclaredOptions(GUIDED_GRAD_CAM_OPTIONS, options, 'guided-gradcam');
+    const { layerName, relu, ...guidedOptions } = options ?? {};
     this.guidedBackprop = new GuidedBackprop(model, guidedOptions, services);
-    this.gradCam = new GradCam(model, { layerName, relu: checkBoolean('relu', relu ?? true), output: guidedOptions.output ?? 'probabilities', resolution: 'feature' }, services);
+    this.gradCam = new GradCam(model, { layerName, relu: relu ?? true, output: guidedOptions.output ?? 'probabilities', resolution: 'feature' }, services);
   }
 
   /** Grad-CAM's target layer path (layers model) or node name (graph model). */
@@ -58,7 +81,7 @@ export class GuidedGradCam implements XaiMethod {
     try {
       const cam = await this.gradCam.computeHeatmap(image, classIndex, eps);
       try {
-        return tf.tidy(() => minMaxNormalize(tf.mul(guided, resizeMap(cam, [guided.shape[0], guided.shape[1]])) as tf.Tensor2D, eps));
+        return await checkFiniteHeatmap(tf.tidy(() => minMaxNormalize(tf.mul(guided, resizeMap(cam, [guided.shape[0], guided.shape[1]])) as tf.Tensor2D, eps)), this.name);
       } finally {
         cam.dispose();
       }
@@ -77,7 +100,7 @@ export class GuidedGradCam implements XaiMethod {
     try {
       const { attributions: cam } = await this.gradCam.attribute(images, targets);
       try {
-        return { attributions: tf.mul(guided, cam) as tf.Tensor4D };
+        return await checkFiniteResult({ attributions: tf.mul(guided, cam) as tf.Tensor4D }, this.name);
       } finally {
         cam.dispose();
       }

@@ -8,6 +8,6 @@ export * from './gradient-shap.js';
 export * from './gradient-shap-module.js';
 export * from './gradient-shap-options.js';
 export { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
-export { GradientMapMethod, type GradientMapOptions, type RowGradients } from './gradient-map-method.js';
+export { GradientMapMethod, GRADIENT_MAP_OPTIONS, type GradientMapOptions, type RowGradients } from './gradient-map-method.js';
 export * from './gradient-heatmap.js';
 export * from './guided-relu.js';

@@ -1,20 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  AttributionMethod,
   assertFinite,
-  assertSingleImage,
-  minMaxNormalize,
-  reduceChannels,
-  resolveTargets,
+  makeBaseline,
   selectTargetScores,
   targetGradients,
-  toImageBatch,
   type AttributionResult,
+  type HeatmapSpec,
   type MethodServices,
-  type ModelAdapter,
   type ModelLike,
-  type XaiMethod,
+  type PreparedBatch,
 } from '@tfxai/core';
-import { makeBaseline } from './baselines.js';
 import { resolveOptions, type IntegratedGradientsOptions, type ResolvedIntegratedGradientsOptions } from './options.js';
 import { quadrature, type Quadrature } from './quadrature.js';
 
@@ -30,51 +26,32 @@ interface PathSegment {
  * `IG_i(x) = (x_i - b_i) * integral_0^1 dF(b + a (x - b))/dx_i da`,
  * the path evaluated in batched chunks of `internalBatchSize` points.
  * With the defaults it reproduces AUCMEDI's `IntegratedGradients` exactly.
+ * The heatmap: attributions, channels reduced by `channelReduction` (signed),
+ * min-max normalised to [0, 1].
  */
-export class IntegratedGradients implements XaiMethod {
+export class IntegratedGradients extends AttributionMethod {
   readonly name = 'integrated-gradients';
   readonly options: ResolvedIntegratedGradientsOptions;
-  readonly #adapter: ModelAdapter;
   readonly #path: Quadrature;
 
-  constructor(model: ModelLike, options: IntegratedGradientsOptions | undefined, private readonly services: MethodServices) {
-    this.options = resolveOptions(options);
-    this.#adapter = services.adaptModel(model);
+  constructor(model: ModelLike, options: IntegratedGradientsOptions | undefined, services: MethodServices) {
+    const resolved = resolveOptions(options);
+    super(model, services);
+    this.options = resolved;
     this.#path = quadrature(this.options.rule, this.options.numSteps);
   }
 
-  /**
-   * AUCMEDI's heatmap: attributions, reduced over channels (`channelReduction`),
-   * min-max normalised to [0, 1].
-   * @param image (1, H, W, C) or (H, W, C)
-   * @param classIndex the class to explain
-   * @param eps normalisation epsilon (default 1e-8)
-   */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
-    const { attributions } = await this.attribute(image, classIndex);
-    return tf.tidy(() => {
-      const map = reduceChannels(attributions, this.options.channelReduction).squeeze([0]) as tf.Tensor2D;
-      attributions.dispose();
-      return minMaxNormalize(map, eps);
-    });
+  get heatmapSpec(): HeatmapSpec {
+    return { absolute: false, channelReduction: this.options.channelReduction };
   }
 
   /**
    * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
-   * @param images (N, H, W, C) or (H, W, C)
-   * @param targets one class for every example, or one per example
    */
-  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
-    const owned: tf.Tensor[] = [batch];
+  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+    const owned: tf.Tensor[] = [];
     try {
-      await assertFinite(batch, 'images');
-      const inputScores = tf.tidy(() => this.#adapter.predict(batch));
-      owned.push(inputScores);
-      const classes = resolveTargets(targets, batch.shape[0], inputScores.shape[1]);
       const baselines: tf.Tensor4D[] = [];
       for (const spec of this.options.baselines) {
         // Owned as soon as made, so that a later baseline's error leaks nothing.
@@ -85,11 +62,11 @@ export class IntegratedGradients implements XaiMethod {
 
       const perExample: tf.Tensor4D[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {
-        perExample.push(this.#integrate(batch, baselines, i, classes[i]!, inputScores.shape[1]));
+        perExample.push(this.#integrate(batch, baselines, i, targets[i]!, numClasses));
         owned.push(perExample[i]!);
       }
       const attributions = tf.concat(perExample) as tf.Tensor4D;
-      const convergenceDelta = this.options.multiplyByInputs ? await this.#convergenceDelta(attributions, inputScores, baselines, classes) : undefined;
+      const convergenceDelta = this.options.multiplyByInputs ? await this.#convergenceDelta(attributions, batch, baselines, targets) : undefined;
       return convergenceDelta ? { attributions, convergenceDelta } : { attributions };
     } finally {
       tf.dispose(owned);
@@ -109,7 +86,7 @@ export class IntegratedGradients implements XaiMethod {
           chunk.map((segment, s) => tf.add(baselineRows[s]!, tf.mul(tf.tensor4d(segment.alphas, [segment.alphas.length, 1, 1, 1]), differences[s]!))),
         ) as tf.Tensor4D;
         const weights = chunk.flatMap((segment) => segment.weights.map((w) => w / baselines.length));
-        const gradients = targetGradients(this.#adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
+        const gradients = targetGradients(this.adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
         // Sum each segment's rows, then scale by its own (x - baseline).
         let offset = 0;
         const contributions = chunk.map((segment, s) => {
@@ -149,10 +126,10 @@ export class IntegratedGradients implements XaiMethod {
     return chunks;
   }
 
-  async #convergenceDelta(attributions: tf.Tensor4D, inputScores: tf.Tensor2D, baselines: tf.Tensor4D[], classes: number[]): Promise<number[]> {
+  async #convergenceDelta(attributions: tf.Tensor4D, batch: tf.Tensor4D, baselines: tf.Tensor4D[], classes: readonly number[]): Promise<number[]> {
     const delta = tf.tidy(() => {
-      const atInput = selectTargetScores(inputScores, classes);
-      const atBaselines = tf.addN(baselines.map((b) => selectTargetScores(this.#adapter.predict(b), classes))).div(baselines.length);
+      const atInput = selectTargetScores(this.adapter.predict(batch), classes);
+      const atBaselines = tf.addN(baselines.map((b) => selectTargetScores(this.adapter.predict(b), classes))).div(baselines.length);
       return tf.sub(tf.sum(attributions, [1, 2, 3]), tf.sub(atInput, atBaselines));
     });
     const values = Array.from(await delta.data());

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, gaussianBlur } from '@tfxai/core';
+import { InvalidInputError, InvalidOptionError } from './errors.js';
+import { gaussianBlur } from './image-ops.js';
+import type { OptionSpec } from './option-spec.js';
 
 /** A blurred copy of the input as baseline (Sturmfels et al. 2020). */
 export interface BlurBaseline {
@@ -70,3 +72,13 @@ export function makeBaseline(spec: BaselineSpec, images: tf.Tensor4D): tf.Tensor
     return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as tf.Tensor4D;
   });
 }
+
+/** The declaration of the `baseline` option Integrated Gradients and GradientSHAP share. */
+export const BASELINE_OPTION: OptionSpec = Object.freeze({
+  name: 'baseline',
+  type: 'custom',
+  typeDoc: "`'zeros'`, a number, a tensor (H, W, C) / (1, H, W, C) / (N, H, W, C), `'blur'`, `{ type: 'blur', sigma }`, `{ type: 'uniform', low, high, seed }`, or a list of these",
+  default: 'zeros',
+  check: (value: unknown) => void checkBaselineSpecs(value as BaselineSpec | BaselineSpec[]),
+  doc: 'the reference input ("absence of signal"); a list is averaged (IG) or sampled (GradientSHAP)',
+});
