@@ -3,6 +3,7 @@ import { minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, 
 import { resolveLimeOptions, type LimeOptions, type ResolvedLimeOptions } from './lime-options.js';
 import { paintSegments, type Segmentation } from './segmentation.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';
+import { withSingleImage, type PreparedImage } from './single-image.js';
 import { weightedRidge } from './weighted-linear-fit.js';
 
 /** Which superpixels a LIME heatmap shows: those for the class (Pro) or against it (Con). */
@@ -87,9 +88,12 @@ export class Lime implements XaiMethod {
    * @param image (1, H, W, C) or (H, W, C)
    * @param classIndex the class to explain
    */
-  async explain(image: tf.Tensor, classIndex: number): Promise<LimeExplanation> {
-    await this.services.backend.ready();
-    const experiment = await SuperpixelExperiment.create(this.#adapter, image, classIndex, this.options);
+  explain(image: tf.Tensor, classIndex: number): Promise<LimeExplanation> {
+    return withSingleImage(this.#adapter, this.services, image, classIndex, (prepared) => this.#explain(prepared));
+  }
+
+  async #explain(prepared: PreparedImage): Promise<LimeExplanation> {
+    const experiment = await SuperpixelExperiment.create(this.#adapter, prepared, this.options);
     try {
       const { numSamples, kernelWidth, ridgeAlpha, seed } = this.options;
       const m = experiment.segmentation.count;
