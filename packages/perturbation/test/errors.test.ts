@@ -103,7 +103,7 @@ describe('perturbation methods: bad input gets typed errors', () => {
           const score = tf.log(tf.min(x, [1, 2, 3]).sub(0.01)).reshape([-1, 1]);
           return tf.concat([tf.zerosLike(score), score], 1);
         });
-      const error = await expectNoLeakOnThrow(() => registry.decoder('kernel-shap')(fragile, { segmentation: labels }).computeHeatmap(image, 1));
+      const error = await expectNoLeakOnThrow(() => registry.decoder('kernel-shap')(fragile, { segmentation: labels, fill: 0 }).computeHeatmap(image, 1));
       expect(error).to.be.instanceOf(TfxaiError);
       expect((error as TfxaiError).code).to.equal('NON_FINITE_SCORE');
       image.dispose();
