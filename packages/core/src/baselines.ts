@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, InvalidOptionError } from './errors.js';
 import { gaussianBlur } from './image-ops.js';
+import { assertFinite } from './validation.js';
 import type { OptionSpec } from './option-spec.js';
 
 /** A blurred copy of the input as baseline (Sturmfels et al. 2020). */
@@ -71,6 +72,25 @@ export function makeBaseline(spec: BaselineSpec, images: tf.Tensor4D): tf.Tensor
     const high = spec.high ?? images.max().dataSync()[0]!;
     return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as tf.Tensor4D;
   });
+}
+
+/**
+ * Every baseline of `specs` for `images`, each checked to be finite. On any
+ * error the baselines already made are disposed; otherwise the caller disposes them.
+ * @throws InvalidInputError for a baseline of the wrong shape or holding NaN/Infinity
+ */
+export async function makeBaselines(specs: readonly BaselineSpec[], images: tf.Tensor4D): Promise<tf.Tensor4D[]> {
+  const baselines: tf.Tensor4D[] = [];
+  try {
+    for (const spec of specs) {
+      baselines.push(makeBaseline(spec, images));
+      await assertFinite(baselines[baselines.length - 1]!, 'baseline');
+    }
+    return baselines;
+  } catch (error) {
+    tf.dispose(baselines);
+    throw error;
+  }
 }
 
 /** The declaration of the `baseline` option Integrated Gradients and GradientSHAP share. */

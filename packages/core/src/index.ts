@@ -44,7 +44,7 @@ export { initBackend, chosenBackend, BackendService, TfBackendService, BACKEND_P
 
 // Gradients, baselines, heatmaps.
 export { targetGradients } from './gradients.js';
-export { makeBaseline, checkBaselineSpecs, BASELINE_OPTION, type BaselineSpec, type BlurBaseline, type UniformNoiseBaseline } from './baselines.js';
+export { makeBaseline, makeBaselines, checkBaselineSpecs, BASELINE_OPTION, type BaselineSpec, type BlurBaseline, type UniformNoiseBaseline } from './baselines.js';
 export { CHANNEL_REDUCTIONS, reduceChannels, minMaxNormalize, resizeMap, type ChannelReduction } from './heatmap.js';
 export { attributionHeatmap, heatmapOptionSpecs, type HeatmapSpec } from './heatmap-spec.js';
 export { gaussianBlur } from './image-ops.js';

@@ -92,12 +92,12 @@ export function adaptModel(model: ModelLike): ModelAdapter {
   if (isLayersModel(model)) {
     checkImageInputs('layers', model.inputs);
     checkSingleOutput('layers', model.outputs?.length);
-    return layersAdapter(model, 0);
+    return networkAdapter(model, 0);
   }
   if (isGraphModel(model)) {
     checkImageInputs('graph', model.inputs);
     checkSingleOutput('graph', model.outputs?.length);
-    return graphAdapter(model, 0);
+    return networkAdapter(model, 0);
   }
   if (typeof model === 'function') {
     return {
@@ -114,25 +114,19 @@ export function adaptModel(model: ModelLike): ModelAdapter {
   );
 }
 
-function layersAdapter(model: tf.LayersModel, output: number): ModelAdapter {
+/** The adapter of output `outputIndex` of a layers or graph model (its input checked by the caller). */
+function networkAdapter(model: tf.LayersModel | tf.GraphModel, outputIndex: number): ModelAdapter {
   const shape = model.inputs[0]?.shape;
+  const layers = isLayersModel(model);
   return {
     isModelAdapter: true,
-    kind: 'layers',
+    kind: layers ? 'layers' : 'graph',
     model,
     inputShape: shape ? shape.slice(1) : undefined,
-    predict: (x) => asScores(model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[], x.shape[0], output),
-  };
-}
-
-function graphAdapter(model: tf.GraphModel, output: number): ModelAdapter {
-  const shape = model.inputs[0]?.shape;
-  return {
-    isModelAdapter: true,
-    kind: 'graph',
-    model,
-    inputShape: shape ? shape.slice(1) : undefined,
-    predict: (x) => asScores(model.execute(x), x.shape[0], output),
+    predict: (x) => {
+      const result = layers ? (model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]) : (model as tf.GraphModel).execute(x);
+      return asScores(result, x.shape[0], outputIndex);
+    },
   };
 }
 
@@ -148,10 +142,6 @@ export function modelOutput(model: tf.LayersModel | tf.GraphModel, index: number
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new UnsupportedModelError(`modelOutput: output ${String(index)} does not exist; the model has ${count} outputs, 0 to ${count - 1}`);
   }
-  if (isLayersModel(model)) {
-    checkImageInputs('layers', model.inputs);
-    return layersAdapter(model, index);
-  }
-  checkImageInputs('graph', model.inputs);
-  return graphAdapter(model as tf.GraphModel, index);
+  checkImageInputs(isLayersModel(model) ? 'layers' : 'graph', model.inputs);
+  return networkAdapter(model, index);
 }

@@ -51,9 +51,9 @@ export const SMOOTH_GRAD_OPTION_KEYS: readonly string[] = Object.freeze(['sample
 export const SMOOTH_GRAD_OPTION_SPECS: readonly OptionSpec[] = Object.freeze([
   { name: 'samples', type: 'integer', min: 1, default: SMOOTH_GRAD_DEFAULTS.samples, doc: 'noisy copies per example (memory is bounded by `batchSize` whatever it is)' },
   { name: 'noiseLevel', type: 'number', min: 0, default: SMOOTH_GRAD_DEFAULTS.noiseLevel, doc: "noise standard deviation relative to each image's value range; 0 gives the method itself" },
-  { name: 'mode', type: 'choice', choices: SMOOTH_GRAD_MODES, default: SMOOTH_GRAD_DEFAULTS.mode, doc: "'plain' mean (SmoothGrad), 'squared' mean square, 'vargrad' variance" },
-  { name: 'seed', type: 'custom', typeDoc: 'safe integer', default: SMOOTH_GRAD_DEFAULTS.seed, check: (value, name) => void checkSeed(name, value), doc: 'seed of the noise, the same on every backend' },
-  { name: 'batchSize', type: 'integer', min: 1, defaultDoc: "the method's", doc: 'noisy samples per evaluation; bounds memory, does not change the result' },
+  { name: 'mode', type: 'choice', choices: SMOOTH_GRAD_MODES, default: SMOOTH_GRAD_DEFAULTS.mode, doc: "how the samples' attributions combine: `'plain'` their mean (SmoothGrad), `'squared'` their mean square (SmoothGrad-Squared), `'vargrad'` their variance (VarGrad)" },
+  { name: 'seed', type: 'custom', typeDoc: 'safe integer', default: SMOOTH_GRAD_DEFAULTS.seed, check: (value, name) => void checkSeed(name, value), doc: 'seed of the noise; the same seed gives the same noise on every backend (drawn on the host)' },
+  { name: 'batchSize', type: 'integer', min: 1, defaultDoc: "native: the method's `internalBatchSize`; tunnel: `8`", doc: "noisy copies per backward pass (native) or per call of the method's `attribute()` (tunnel); bounds memory, does not change the result" },
 ] satisfies OptionSpec[]);
 
 /**
@@ -63,7 +63,7 @@ export const SMOOTH_GRAD_OPTION_SPECS: readonly OptionSpec[] = Object.freeze([
 export const SMOOTH_GRAD_OPTION: OptionSpec = Object.freeze({
   name: 'smoothGrad',
   type: 'custom',
-  typeDoc: '`true` or { samples, noiseLevel, mode, seed, batchSize }',
+  typeDoc: '`true`, or `{ samples, noiseLevel, mode, seed, batchSize }`',
   defaultDoc: 'off',
   options: SMOOTH_GRAD_OPTION_SPECS,
   check: (value: unknown) => void resolveSmoothGradOptions(value as SmoothGradOptions | boolean | undefined),

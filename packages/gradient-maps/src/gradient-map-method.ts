@@ -100,8 +100,9 @@ export abstract class GradientMapMethod extends AttributionMethod {
   readonly smoothGrad: ResolvedSmoothGradOptions | undefined;
   readonly internalBatchSize: number;
 
-  constructor(model: ModelLike, options: GradientMapOptions | undefined, services: MethodServices, methodName: string) {
-    const given = resolveDeclaredOptions(GRADIENT_MAP_OPTIONS, options, methodName) as Required<GradientMapOptions>;
+  constructor(model: ModelLike, options: GradientMapOptions | undefined, services: MethodServices) {
+    // Through the registry the options were already checked under the method's name.
+    const given = resolveDeclaredOptions(GRADIENT_MAP_OPTIONS, options) as Required<GradientMapOptions>;
     super(model, services, (adapter) => explainedOutputAdapter(adapter, given.output));
     this.heatmapOptions = { absolute: given.absolute, channelReduction: given.channelReduction };
     this.smoothGrad = resolveSmoothGradOptions(given.smoothGrad);

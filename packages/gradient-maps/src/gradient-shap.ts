@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   AttributionMethod,
-  assertFinite,
   explainedOutputAdapter,
-  makeBaseline,
+  makeBaselines,
   sampleNoise,
   selectTargetScores,
   targetGradients,
@@ -46,15 +45,9 @@ export class GradientShap extends AttributionMethod {
    * Gradients reports it (it shrinks as `numSamples` grows).
    */
   protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
-    const owned: tf.Tensor[] = [];
+    const baselines = await makeBaselines(this.options.baselines, batch);
+    const owned: tf.Tensor[] = [...baselines];
     try {
-      const baselines: tf.Tensor4D[] = [];
-      for (const spec of this.options.baselines) {
-        // Owned as soon as made: a later baseline of the wrong shape must not leak this one.
-        baselines.push(makeBaseline(spec, batch));
-        owned.push(baselines[baselines.length - 1]!);
-        await assertFinite(baselines[baselines.length - 1]!, 'baseline');
-      }
       const samples = gradientShapSamples(this.options.seed, this.options.numSamples, baselines.length);
       const sigmas = this.#noiseSigmas(batch);
       owned.push(sigmas);

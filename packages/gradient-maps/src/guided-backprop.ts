@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { targetGradients, type MethodServices, type ModelLike } from '@tfxai/core';
+import { targetGradients } from '@tfxai/core';
 import { GradientMapMethod, type GradientMapOptions } from './gradient-map-method.js';
 import { withGuidedRelu } from './guided-relu.js';
 
@@ -15,10 +15,6 @@ export type GuidedBackpropOptions = GradientMapOptions;
  */
 export class GuidedBackprop extends GradientMapMethod {
   readonly name = 'guided-backprop';
-
-  constructor(model: ModelLike, options: GuidedBackpropOptions | undefined, services: MethodServices) {
-    super(model, options, services, 'guided-backprop');
-  }
 
   protected rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D {
     return withGuidedRelu(() => targetGradients(this.adapter, rows, targets, numClasses));

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { targetGradients, type MethodServices, type ModelLike } from '@tfxai/core';
+import { targetGradients } from '@tfxai/core';
 import { GradientMapMethod, type GradientMapOptions } from './gradient-map-method.js';
 
 /** Options of {@link Saliency}. */
@@ -12,10 +12,6 @@ export type SaliencyOptions = GradientMapOptions;
  */
 export class Saliency extends GradientMapMethod {
   readonly name = 'saliency';
-
-  constructor(model: ModelLike, options: SaliencyOptions | undefined, services: MethodServices) {
-    super(model, options, services, 'saliency');
-  }
 
   protected rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D {
     return targetGradients(this.adapter, rows, targets, numClasses);

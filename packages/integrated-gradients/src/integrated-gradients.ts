@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   AttributionMethod,
-  assertFinite,
-  makeBaseline,
+  makeBaselines,
   selectTargetScores,
   targetGradients,
   type AttributionResult,
@@ -50,15 +49,9 @@ export class IntegratedGradients extends AttributionMethod {
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
    */
   protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
-    const owned: tf.Tensor[] = [];
+    const baselines = await makeBaselines(this.options.baselines, batch);
+    const owned: tf.Tensor[] = [...baselines];
     try {
-      const baselines: tf.Tensor4D[] = [];
-      for (const spec of this.options.baselines) {
-        // Owned as soon as made, so that a later baseline's error leaks nothing.
-        baselines.push(makeBaseline(spec, batch));
-        owned.push(baselines[baselines.length - 1]!);
-        await assertFinite(baselines[baselines.length - 1]!, 'baseline');
-      }
 
       const perExample: tf.Tensor4D[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {

@@ -54,7 +54,7 @@ export const INTEGRATED_GRADIENTS_OPTIONS: readonly OptionSpec[] = Object.freeze
     type: 'choice',
     choices: QUADRATURE_RULES,
     default: INTEGRATED_GRADIENTS_DEFAULTS.rule,
-    doc: "the quadrature: Riemann sums (`'left'`, `'right'`, `'middle'`, weights `1/n`), `'trapezoid'`, or `'gauss-legendre'` (n nodes, exact for polynomial paths of degree ≤ 2n − 1); every rule's weights sum to 1",
+    doc: "the quadrature: Riemann sums (`'left'`, `'right'`, `'middle'`, weights `1/n`), `'trapezoid'`, or `'gauss-legendre'` (n nodes, exact for polynomial paths of degree ≤ 2n − 1); every rule's weights sum to 1 (Captum's trapezoid sums to (n − 1)/n)",
   },
   {
     ...BASELINE_OPTION,

@@ -8,3 +8,4 @@ export * from '@tfxai/gradient-maps';
 export { registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels } from '@tfxai/wasm-kernels';
 export * from './official-modules.js';
 export * from './default-registry.js';
+export type { OfficialMethodName, OfficialMethodOptions, WithSmoothGrad } from './method-options.js';

@@ -1,50 +1,55 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  AttributionMethod,
   defineMethod,
-  minMaxNormalize,
-  reduceChannels,
-  resolveTargets,
+  resolveDeclaredOptions,
   targetGradients,
-  toImageBatch,
-  assertFinite,
   type AttributionResult,
+  type HeatmapSpec,
   type MethodServices,
   type ModelLike,
-  type XaiMethod,
+  type OptionSpec,
+  type PreparedBatch,
 } from '@tfxai/core';
 
-/** Gradient x Input: the input times the gradient of the class score at the input. */
-export class GradientXInput implements XaiMethod {
-  readonly name = 'gradient-x-input';
-  constructor(private readonly model: ModelLike, private readonly services: MethodServices) {}
+/** The plugin's options, declared as data: the registry checks them, docs and the CLI list them. */
+export interface GradientXInputOptions {
+  /** Heatmap of |attribution|. Default: false. */
+  absolute?: boolean;
+}
+export const GRADIENT_X_INPUT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'absolute', type: 'boolean', default: false, doc: 'heatmap of |attribution| instead of the signed sum over channels' },
+];
 
-  async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const adapter = this.services.adaptModel(this.model);
-    const batch = toImageBatch(images, 'images');
-    try {
-      await assertFinite(batch);
-      const numClasses = tf.tidy(() => adapter.predict(batch.slice(0, 1)).shape[1]);
-      const classes = resolveTargets(targets, batch.shape[0], numClasses);
-      const attributions = tf.tidy(() => tf.mul(targetGradients(adapter, batch, classes, numClasses), batch) as tf.Tensor4D);
-      return { attributions };
-    } finally {
-      batch.dispose();
-    }
+/**
+ * Gradient x Input: the input times the gradient of the class score at the input.
+ * The core lifecycle (`AttributionMethod`) does the rest: backend, input and
+ * model checks, targets, the NaN/Infinity check of the result, the heatmap.
+ */
+export class GradientXInput extends AttributionMethod {
+  readonly name = 'gradient-x-input';
+  readonly absolute: boolean;
+
+  constructor(model: ModelLike, options: GradientXInputOptions | undefined, services: MethodServices) {
+    const { absolute } = resolveDeclaredOptions(GRADIENT_X_INPUT_OPTIONS, options, 'gradient-x-input') as Required<GradientXInputOptions>;
+    super(model, services);
+    this.absolute = absolute;
   }
 
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    const { attributions } = await this.attribute(image, classIndex);
-    const map = tf.tidy(() => minMaxNormalize(reduceChannels(attributions, 'sum').squeeze([0]) as tf.Tensor2D, eps));
-    attributions.dispose();
-    return map;
+  get heatmapSpec(): HeatmapSpec {
+    return { absolute: this.absolute, channelReduction: 'sum' };
+  }
+
+  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
+    return { attributions: tf.tidy(() => tf.mul(targetGradients(this.adapter, batch, targets, numClasses), batch) as tf.Tensor4D) };
   }
 }
 
 /** The plugin's whole registration: one call. */
-export const gradientXInputModule = defineMethod({
+export const gradientXInputModule = defineMethod<GradientXInputOptions>({
   name: 'gradient-x-input',
   aliases: ['gxi'],
   description: 'Gradient x Input (Shrikumar et al. 2016), a third-party plugin',
-  create: (model, _options, services) => new GradientXInput(model, services),
+  options: GRADIENT_X_INPUT_OPTIONS,
+  create: (model, options, services) => new GradientXInput(model, options, services),
 });
