@@ -36,6 +36,15 @@ describe('perturbation methods: options declared as data, checked by core', () =
     }
   });
 
+  it("SLIC's options inside 'segmentation' are declared too: 'nSegment' names 'segmentation.nSegments'", () => {
+    for (const name of ['lime-pro', 'kernel-shap']) {
+      const error = caught(() => registry.decoder(name)(model, { segmentation: { nSegment: 20 } } as never));
+      expect(error, name).to.be.instanceOf(InvalidOptionError);
+      expect(error.option).to.equal('segmentation.nSegment');
+      expect(error.message).to.contain("did you mean 'nSegments'?");
+    }
+  });
+
   it(`numSamples is bounded (${MAX_SAMPLES}): 1e9 is an InvalidOptionError saying how to raise the bound; limits raises it deliberately`, () => {
     for (const name of ['lime-pro', 'lime-con', 'kernel-shap']) {
       const error = caught(() => registry.decoder(name)(model, { numSamples: 1e9 } as never));
