@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SMOOTH_GRAD_OPTION_SPECS, defaultRegistry, optionsTable, type OptionSpec } from 'tfxai';
+import { LIME_OPTIONS, OCCLUSION_OPTIONS, SMOOTH_GRAD_OPTION_SPECS, defaultRegistry, optionsTable, type OptionSpec } from 'tfxai';
 
 /**
  * The docs pages whose options table is generated from the declared options
@@ -14,6 +14,13 @@ export const OPTION_TABLE_PAGES: Readonly<Record<string, string | readonly Optio
   'gradient-shap.md': 'gradient-shap',
   'guided-gradcam.md': 'guided-gradcam',
   'smoothgrad.md': SMOOTH_GRAD_OPTION_SPECS,
+  'gradcam.md': 'gradcam',
+  'gradcam-plus-plus.md': 'gradcam++',
+  'scorecam.md': 'scorecam',
+  // Occlusion and LIME have no attribute(), so the registry's SmoothGrad refuses them: their own declarations only.
+  'occlusion.md': OCCLUSION_OPTIONS,
+  'lime.md': LIME_OPTIONS,
+  'kernel-shap.md': 'kernel-shap',
 });
 
 /** docs/methods/<page>, from the compiled test (test/dist). */

@@ -1,27 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  InvalidInputError,
-  assertFinite,
   assertSingleImage,
-  isLayersModel,
+  checkFiniteHeatmap,
+  checkFiniteResult,
+  explainedOutputAdapter,
   minMaxNormalize,
   resizeMap,
-  resolveTargets,
-  toImageBatch,
+  withPreparedBatch,
   type AttributionResult,
   type MethodServices,
   type ModelAdapter,
   type ModelLike,
+  type OptionSpec,
   type XaiMethod,
 } from '@tfxai/core';
-import { resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
-import { explainedOutputAdapter } from './explained-output.js';
+import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
 import { layerActivations, type LayerActivations } from './layer-activations.js';
 
 /**
- * What the CAM methods share: option handling, the explained output, the target
- * layer, input checks, ReLU, resizing and normalisation. A subclass supplies only
- * its weighting of the feature maps ({@link CamMethod.weightedMaps}).
+ * What the CAM methods share: the explained output, the target layer, ReLU, resizing
+ * and normalisation. Options are checked against their declarations, input goes
+ * through the core lifecycle (`withPreparedBatch`), and non-finite maps are refused
+ * (`NonFiniteError`). A subclass supplies only its weighting of the feature maps
+ * ({@link CamMethod.weightedMaps}).
  */
 export abstract class CamMethod implements XaiMethod {
   abstract readonly name: string;
@@ -31,8 +32,11 @@ export abstract class CamMethod implements XaiMethod {
   /** Reads the target layer. */
   protected readonly layer: LayerActivations;
 
-  constructor(model: ModelLike, options: CamOptions | undefined, protected readonly services: MethodServices) {
-    this.camOptions = resolveCamOptions(options);
+  /**
+   * @param specs the method's declared options (default: the common {@link CAM_OPTIONS})
+   */
+  constructor(model: ModelLike, options: CamOptions | undefined, protected readonly services: MethodServices, specs: readonly OptionSpec[] = CAM_OPTIONS) {
+    this.camOptions = resolveCamOptions(options, specs, new.target.name);
     this.adapter = explainedOutputAdapter(services.adaptModel(model), this.camOptions.output);
     this.layer = layerActivations(this.adapter, this.camOptions.layerName);
   }
@@ -61,14 +65,16 @@ export abstract class CamMethod implements XaiMethod {
   async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
     assertSingleImage(image);
     const { maps, inputSize } = await this.#maps(image, classIndex);
+    let heatmap: tf.Tensor2D;
     try {
-      return tf.tidy(() => {
+      heatmap = tf.tidy(() => {
         const sized = this.camOptions.resolution === 'input' ? resizeMap(maps, inputSize) : maps;
         return minMaxNormalize(sized.squeeze([0]) as tf.Tensor2D, eps);
       });
     } finally {
       maps.dispose();
     }
+    return checkFiniteHeatmap(heatmap, this.name);
   }
 
   /**
@@ -88,45 +94,18 @@ export abstract class CamMethod implements XaiMethod {
     }
   }
 
-  /** Checks the input, then the CAMs (N, h, w) with ReLU applied as configured, and the input's (H, W). */
-  async #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: tf.Tensor3D; inputSize: [number, number] }> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
-    try {
-      this.#checkInputShape(batch);
-      await assertFinite(batch, 'images');
-      const numClasses = this.#numClasses(batch);
-      const classes = resolveTargets(targets, batch.shape[0], numClasses);
-      const weighted = await this.weightedMaps(batch, classes, numClasses);
+  /**
+   * The CAMs (N, h, w) of a batch checked by the core lifecycle, with ReLU applied as
+   * configured, and the input's (H, W). The weighted maps are checked before the ReLU,
+   * which would turn NaN into 0: a model whose scores are not finite is a NonFiniteError.
+   */
+  #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: tf.Tensor3D; inputSize: [number, number] }> {
+    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch, targets: classes, numClasses }) => {
+      const weighted = await this.weightedMaps(batch, [...classes], numClasses);
+      await checkFiniteResult({ attributions: weighted as unknown as tf.Tensor4D }, this.name);
       const maps = this.camOptions.relu ? tf.tidy(() => tf.relu(weighted)) : weighted;
       if (maps !== weighted) weighted.dispose();
       return { maps, inputSize: [batch.shape[1], batch.shape[2]] };
-    } finally {
-      batch.dispose();
-    }
-  }
-
-  /** Images whose (H, W, C) the model does not accept fail here with a typed error, not deep inside TensorFlow.js. */
-  #checkInputShape(batch: tf.Tensor4D): void {
-    const declared = this.adapter.inputShape;
-    if (!declared || declared.length !== 3) return;
-    // null (layers models) and -1 (graph models) mark a free dimension.
-    const fixed = (size: number | null): size is number => size !== null && size >= 0;
-    if (declared.some((size, axis) => fixed(size) && size !== batch.shape[axis + 1])) {
-      throw new InvalidInputError(
-        `images of shape [${batch.shape}] do not fit the model, which takes (H, W, C) = [${declared.map((d) => (fixed(d) ? d : 'any'))}]; resize the images to the model's input`,
-      );
-    }
-  }
-
-  /** The class count: declared by a layers model's output shape, else read from one forward pass. */
-  #numClasses(batch: tf.Tensor4D): number {
-    if (isLayersModel(this.adapter.model)) {
-      const shape = this.adapter.model.outputs[0]?.shape;
-      if (shape?.length === 2 && typeof shape[1] === 'number') return shape[1];
-    }
-    const scores = tf.tidy(() => this.adapter.predict(tf.slice(batch, 0, 1)));
-    scores.dispose();
-    return scores.shape[1];
+    });
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidOptionError, LayerNotFoundError } from '@tfxai/core';
+import { isSpatialShape } from './find-target-layer.js';
 
 /** A node of a graph model's graph, as tfjs-converter keeps it. */
 interface GraphNode {
@@ -43,7 +44,8 @@ export function findGraphNode(model: tf.GraphModel, layerName: string): string {
  * The feature-map node nearest the output: graph models declare no intermediate
  * shapes, so the search walks back from the output node breadth-first, executing
  * each computed node on `inputs` (one forward pass each, a few in practice) until
- * one gives a 4-D tensor.
+ * one gives a 4-D tensor whose height and width exceed 1 (a 1x1 pooling output, as
+ * MobileNetV2's `AveragePooling2D(7)` head gives, is passed over: its CAM is constant).
  * @throws LayerNotFoundError when none is found, asking for `layerName` and listing candidates
  */
 export function searchGraphFeatureMap(model: tf.GraphModel, inputs: tf.Tensor4D): string {
@@ -58,15 +60,15 @@ export function searchGraphFeatureMap(model: tf.GraphModel, inputs: tf.Tensor4D)
     seen.add(node.name);
     if (NOT_COMPUTED.has(node.op)) continue;
     executed += 1;
-    const rank = tf.tidy(() => {
+    const shape = tf.tidy(() => {
       const result = model.execute(inputs, node.name);
-      return Array.isArray(result) ? -1 : result.rank;
+      return Array.isArray(result) ? [] : result.shape;
     });
-    if (rank === 4) return node.name;
+    if (shape.length === 4 && isSpatialShape(shape)) return node.name;
     queue.push(...node.inputs);
   }
   throw new LayerNotFoundError(
-    `no node with a 4-D output (N, height, width, channels) was found within ${SEARCH_LIMIT} nodes of the graph model's output; ` +
+    `no node with a 4-D output (N, height, width, channels) whose height and width exceed 1 was found within ${SEARCH_LIMIT} nodes of the graph model's output; ` +
       `pass layerName with the node whose output is the feature map. Candidate nodes: ${candidateNodes(model).join(', ') || '(none)'}`,
     candidateNodes(model),
   );

@@ -8,20 +8,38 @@ export interface LayerEntry {
   readonly layer: tf.layers.Layer;
   /** Rank of the layer's output (batch axis included), or undefined when it has none or several. */
   readonly outputRank: number | undefined;
+  /** The layer's output shape (batch axis included, null for a free size), or undefined when it has none or several. */
+  readonly outputShape: readonly (number | null)[] | undefined;
   /** True for a model used as a layer (a nested base network). */
   readonly isNestedModel: boolean;
 }
 
-function outputRankOf(layer: tf.layers.Layer): number | undefined {
+function outputShapeOf(layer: tf.layers.Layer): (number | null)[] | undefined {
   try {
     const shape = layer.outputShape;
     // A list of shapes means several outputs; a shape is a list of numbers/nulls.
     if (!Array.isArray(shape) || shape.some((dim) => Array.isArray(dim))) return undefined;
-    return shape.length;
+    return shape as (number | null)[];
   } catch {
     // outputShape throws for a layer used at several places (ambiguous shape).
     return undefined;
   }
+}
+
+/**
+ * Whether a feature map of this (N, h, w, channels) shape can vary over the image:
+ * height and width both above 1, or not known before the model runs (null, a free size).
+ * A 1x1 map (a pooling head such as MobileNetV2's `AveragePooling2D(7)`) upsamples to a
+ * constant: every CAM on it is flat.
+ */
+export function isSpatialShape(shape: readonly (number | null)[]): boolean {
+  const above1 = (size: number | null | undefined) => size === null || (size !== undefined && size > 1);
+  return above1(shape[1]) && above1(shape[2]);
+}
+
+/** True for a feature map that is 1x1, so that every CAM on it is constant. */
+export function isSinglePixelShape(shape: readonly (number | null)[]): boolean {
+  return shape[1] === 1 && shape[2] === 1;
 }
 
 /**
@@ -34,7 +52,8 @@ export function listLayers(model: tf.LayersModel, prefix = ''): LayerEntry[] {
     const path = prefix + layer.name;
     const nested = isLayersModel(layer);
     if (nested) entries.push(...listLayers(layer as unknown as tf.LayersModel, `${path}/`));
-    entries.push({ path, layer, outputRank: outputRankOf(layer), isNestedModel: nested });
+    const outputShape = outputShapeOf(layer);
+    entries.push({ path, layer, outputRank: outputShape?.length, outputShape, isNestedModel: nested });
   }
   return entries;
 }
@@ -42,6 +61,11 @@ export function listLayers(model: tf.LayersModel, prefix = ''): LayerEntry[] {
 /** The layers Grad-CAM can use: 4-D outputs (N, h, w, channels). */
 function isFeatureMapLayer(entry: LayerEntry): boolean {
   return entry.outputRank === 4 && entry.layer.getClassName() !== 'InputLayer';
+}
+
+/** The layers the automatic choice takes: 4-D outputs with a real spatial map (height and width above 1, or free). */
+function isSpatialFeatureMapLayer(entry: LayerEntry): boolean {
+  return isFeatureMapLayer(entry) && entry.outputShape !== undefined && isSpatialShape(entry.outputShape);
 }
 
 function candidateList(entries: readonly LayerEntry[]): string[] {
@@ -59,19 +83,23 @@ function describeCandidates(entries: readonly LayerEntry[]): string {
  * The target layer of a CAM method in a layers model.
  * - With `layerName`: the layer of that name at the top level, or a path into nested
  *   models ('base/conv_pw_13_relu'), or a bare name found in exactly one nested model.
- * - Without: the last layer whose output is 4-D (N, h, w, channels), searching into
- *   nested models, so the last convolution block before Flatten or pooling.
+ * - Without: the last layer whose output is 4-D (N, h, w, channels) with h and w both
+ *   above 1 (or free), searching into nested models: the last convolution block before
+ *   Flatten or pooling, as tf-keras-vis and Xplique look for the last convolution. A
+ *   pooling head with a 1x1 output (MobileNetV2's `AveragePooling2D(7)`) is passed over:
+ *   its CAM would be constant.
  * @throws LayerNotFoundError naming the candidates (the 4-D layers, or all layers if there are none);
- *   InvalidOptionError when the named layer's output is not 4-D
+ *   InvalidOptionError when the named layer's output is not 4-D, or is 1x1
  */
 export function findTargetLayer(model: tf.LayersModel, layerName?: string): LayerEntry {
   const entries = listLayers(model);
   if (layerName === undefined) {
-    const featureMaps = entries.filter((e) => isFeatureMapLayer(e) && !e.isNestedModel);
+    const featureMaps = entries.filter((e) => isSpatialFeatureMapLayer(e) && !e.isNestedModel);
     const last = featureMaps[featureMaps.length - 1];
     if (last) return last;
+    const flat = entries.some(isFeatureMapLayer) ? ' (every 4-D layer is 1x1, so its map would be constant)' : '';
     throw new LayerNotFoundError(
-      `model '${model.name}' has no layer with a 4-D output (N, height, width, channels), so a class activation map cannot be computed; ` +
+      `model '${model.name}' has no layer with a 4-D output (N, height, width, channels) whose height and width exceed 1, so a class activation map cannot be computed${flat}; ` +
         `CAM methods need a convolutional feature map (${describeCandidates(entries)})`,
       candidateList(entries),
     );
@@ -88,6 +116,13 @@ export function findTargetLayer(model: tf.LayersModel, layerName?: string): Laye
       throw new InvalidOptionError(
         'layerName',
         `layer '${found.path}' gives a ${found.outputRank}-D output, but CAM methods need a 4-D feature map (N, height, width, channels); ${describeCandidates(entries)}`,
+      );
+    }
+    if (found.outputShape !== undefined && found.outputRank === 4 && isSinglePixelShape(found.outputShape)) {
+      throw new InvalidOptionError(
+        'layerName',
+        `layer '${found.path}' gives a 1x1 feature map [${found.outputShape.map(String)}], so every CAM on it would be constant; ` +
+          `pick a layer with a spatial map: ${entries.filter(isSpatialFeatureMapLayer).map((e) => e.path).join(', ') || '(none)'}`,
       );
     }
     return found;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, withTfxaiKernels, type ModelAdapter } from '@tfxai/core';
-import { findTargetLayer } from './find-target-layer.js';
+import { InvalidInputError, InvalidOptionError, LayerNotFoundError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, withTfxaiKernels, type ModelAdapter } from '@tfxai/core';
+import { findTargetLayer, isSpatialShape, isSinglePixelShape } from './find-target-layer.js';
 import { findGraphNode, searchGraphFeatureMap } from './find-graph-node.js';
 import { withLayerCall } from './layer-call-patch.js';
 
@@ -28,6 +28,23 @@ export interface LayerActivations {
   activationsAndGradients(inputs: tf.Tensor4D, targets: readonly number[], numClasses: number): ActivationsAndGradients;
 }
 
+/**
+ * Refuses a feature map whose CAM can only be constant, once the model has run (layers
+ * with a free spatial size, graph nodes): a named layer that is 1x1, or an automatically
+ * found one whose height or width is 1 for this input. Disposes `activations` when it throws.
+ * @throws InvalidOptionError (named layer) or LayerNotFoundError (automatic), asking for another layerName
+ */
+function checkSpatial(activations: tf.Tensor4D, layerName: string, automatic: boolean): tf.Tensor4D {
+  const flat = automatic ? !isSpatialShape(activations.shape) : isSinglePixelShape(activations.shape);
+  if (!flat) return activations;
+  activations.dispose();
+  const message =
+    `the feature map of ${automatic ? 'the automatically found ' : ''}layer '${layerName}' is ${activations.shape[1]}x${activations.shape[2]} for images of this size, ` +
+    `so its class activation map would be constant; pass layerName with an earlier layer whose height and width exceed 1`;
+  if (automatic) throw new LayerNotFoundError(message);
+  throw new InvalidOptionError('layerName', message);
+}
+
 function asFeatureMap(output: tf.Tensor | tf.Tensor[], layerName: string): tf.Tensor4D {
   if (Array.isArray(output) || output.rank !== 4) {
     const shape = Array.isArray(output) ? `${output.length} tensors` : `shape [${output.shape}]`;
@@ -45,6 +62,7 @@ function asFeatureMap(output: tf.Tensor | tf.Tensor[], layerName: string): tf.Te
 class LayersModelActivations implements LayerActivations {
   readonly layerName: string;
   readonly #layer: tf.layers.Layer;
+  readonly #automatic: boolean;
   /** Per input shape, the layer's output shape and the scores' shape, from one recording forward pass. */
   readonly #shapes = new Map<string, { activation: number[]; scores: number[] }>();
 
@@ -52,6 +70,7 @@ class LayersModelActivations implements LayerActivations {
     const entry = findTargetLayer(model, layerName);
     this.#layer = entry.layer;
     this.layerName = entry.path;
+    this.#automatic = layerName === undefined;
   }
 
   /** Runs `forward` with the layer's output passed through `transform`; checks the layer ran exactly once. */
@@ -89,6 +108,7 @@ class LayersModelActivations implements LayerActivations {
         );
         return { activations: kept!.clone(), scores: output.shape };
       });
+      checkSpatial(activations, this.layerName, this.#automatic);
       this.#shapes.set(inputs.shape.join(','), { activation: activations.shape, scores });
       return activations;
     } finally {
@@ -147,11 +167,13 @@ class LayersModelActivations implements LayerActivations {
  */
 class GraphModelActivations implements LayerActivations {
   #node: string | undefined;
+  readonly #automatic: boolean;
   readonly #inputName: string;
   readonly #outputName: string;
 
   constructor(private readonly model: tf.GraphModel, layerName: string | undefined) {
     this.#node = layerName === undefined ? undefined : findGraphNode(model, layerName);
+    this.#automatic = layerName === undefined;
     this.#inputName = model.inputs[0]!.name;
     this.#outputName = model.outputs[0]!.name;
   }
@@ -168,7 +190,7 @@ class GraphModelActivations implements LayerActivations {
 
   activations(inputs: tf.Tensor4D): tf.Tensor4D {
     const node = this.#resolve(inputs);
-    return tf.tidy(() => asFeatureMap(this.model.execute(inputs, node) as tf.Tensor, node));
+    return checkSpatial(tf.tidy(() => asFeatureMap(this.model.execute(inputs, node) as tf.Tensor, node)), node, this.#automatic);
   }
 
   activationsAndGradients(inputs: tf.Tensor4D, targets: readonly number[], numClasses: number): ActivationsAndGradients {

@@ -1,5 +1,5 @@
-import { checkChoice, checkInteger } from '@tfxai/core';
-import { resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
+import { resolveDeclaredOptions, type OptionSpec } from '@tfxai/core';
+import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
 
 /**
  * How Score-CAM turns the channels' scores s_k into weights.
@@ -29,12 +29,28 @@ export interface ResolvedScoreCamOptions {
 /** The defaults of Score-CAM's own options. */
 export const SCORE_CAM_DEFAULTS = Object.freeze({ batchSize: 32, weighting: 'softmax' as ScoreCamWeighting });
 
-/** Fills in Score-CAM's own defaults and rejects values outside the allowed ones (common options: {@link resolveCamOptions}). */
-export function resolveScoreCamOptions(options: ScoreCamOptions = {}): ResolvedScoreCamOptions & ResolvedCamOptions {
-  const common = resolveCamOptions(options);
-  return {
-    ...common,
-    batchSize: checkInteger('batchSize', options.batchSize ?? SCORE_CAM_DEFAULTS.batchSize),
-    weighting: checkChoice('weighting', options.weighting ?? SCORE_CAM_DEFAULTS.weighting, SCORE_CAM_WEIGHTINGS),
-  };
+/** The declared options of Score-CAM: the CAM options plus its own. */
+export const SCORE_CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  ...CAM_OPTIONS,
+  {
+    name: 'batchSize',
+    type: 'integer',
+    min: 1,
+    default: SCORE_CAM_DEFAULTS.batchSize,
+    doc: 'masked images per model call; memory stays bounded whatever the channel count, and results equal a one-channel-at-a-time loop',
+  },
+  {
+    name: 'weighting',
+    type: 'choice',
+    choices: SCORE_CAM_WEIGHTINGS,
+    default: SCORE_CAM_DEFAULTS.weighting,
+    doc: "`'softmax'` over the masked scores (the paper's Algorithm 1) or `'score'`, the scores themselves (the authors' code)",
+  },
+] satisfies OptionSpec[]);
+
+/** Checks the options against {@link SCORE_CAM_OPTIONS} and fills in defaults. */
+export function resolveScoreCamOptions(options?: ScoreCamOptions): ResolvedScoreCamOptions & ResolvedCamOptions {
+  const common = resolveCamOptions(options, SCORE_CAM_OPTIONS, 'scorecam');
+  const own = resolveDeclaredOptions(SCORE_CAM_OPTIONS, options, 'scorecam') as Required<ScoreCamOptions>;
+  return { ...common, batchSize: own.batchSize, weighting: own.weighting };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { targetSelector, type MethodServices, type ModelLike } from '@tfxai/core';
 import { CamMethod } from './cam-method.js';
-import { resolveScoreCamOptions, type ResolvedScoreCamOptions, type ScoreCamOptions } from './score-cam-options.js';
+import { SCORE_CAM_OPTIONS, resolveScoreCamOptions, type ResolvedScoreCamOptions, type ScoreCamOptions } from './score-cam-options.js';
 
 /** Channel scores of one example: s_k, and whether channel k gave a usable (non-constant) mask. */
 interface ChannelScores {
@@ -24,7 +24,7 @@ export class ScoreCam extends CamMethod {
 
   constructor(model: ModelLike, options: ScoreCamOptions | undefined, services: MethodServices) {
     const resolved = resolveScoreCamOptions(options);
-    super(model, options, services);
+    super(model, options, services, SCORE_CAM_OPTIONS);
     this.scoreCamOptions = { batchSize: resolved.batchSize, weighting: resolved.weighting };
   }
 

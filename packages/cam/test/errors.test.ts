@@ -50,7 +50,7 @@ describe('CAM methods: bad input gets typed errors, and nothing leaks', () => {
         ['rank 5', () => tf.zeros([1, 1, 6, 6, 2]), 0, InvalidInputError, /got rank 5/],
         ['NaN', () => tf.tidy(() => seededImages(1).mul(tf.tensor1d([1, NaN]))), 0, InvalidInputError, /holds NaN.*only finite values/],
         ['Infinity', () => tf.fill([1, 6, 6, 2], Infinity), 0, InvalidInputError, /holds Infinity/],
-        ['wrong image size', () => tf.zeros([1, 5, 6, 2]), 0, InvalidInputError, /do not fit the model, which takes \(H, W, C\) = \[6,6,2\]/],
+        ['wrong image size', () => tf.zeros([1, 5, 6, 2]), 0, InvalidInputError, /do not fit the model, which expects \(H, W, C\) = \(6, 6, 2\)/],
         ['class index 3 of 3', () => seededImages(1), 3, ClassIndexError, /class index 3 is out of range: the model has 3 classes, so allowed are integers 0 to 2/],
         ['class index -1', () => seededImages(1), -1, ClassIndexError, /out of range/],
         ['class index 0.5', () => seededImages(1), 0.5, ClassIndexError, /out of range/],

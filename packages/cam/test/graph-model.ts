@@ -19,6 +19,7 @@ const WEIGHTS: GraphWeight[] = [
   { name: 'dense_bias', shape: [2], dtype: 'float32', values: [8, -7] },
   { name: 'skip_kernel', shape: [1, 2], dtype: 'float32', values: [0.25, -0.5] },
   { name: 'one', shape: [], dtype: 'int32', values: [1] },
+  { name: 'flat_shape', shape: [2], dtype: 'int32', values: [-1, 2] },
 ];
 
 const NODES: GraphNode[] = [
@@ -40,11 +41,29 @@ const NODES: GraphNode[] = [
 ];
 
 /**
- * @param variant 'cnn': the net above; 'no-feature-map': only the skip path, softmax(mean(x) * [0.25, -0.5]),
- *   a graph with no 4-D node besides its input
+ * The global mean as a MobileNetV2-style head computes it: a 3x3 `AvgPool` over the 3x3
+ * feature map (a 1x1 output, as Keras's `AveragePooling2D(7)` on a 7x7 map), then a
+ * reshape to (N, 2). Same numbers as `Mean`, but the node nearest the output with a 4-D
+ * output is now the 1x1 pooling node.
  */
-export async function handBuiltGraphModel(variant: 'cnn' | 'no-feature-map' = 'cnn'): Promise<tf.GraphModel> {
+const AVG_POOL_HEAD: GraphNode[] = [
+  {
+    name: 'pooled_map',
+    op: 'AvgPool',
+    input: ['features'],
+    attr: { T: FLOAT, ksize: { list: { i: ['1', '3', '3', '1'] } }, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: text('VALID'), data_format: text('NHWC') },
+  },
+  { name: 'pooled', op: 'Reshape', input: ['pooled_map', 'flat_shape'], attr: { T: FLOAT, Tshape: INT32 } },
+];
+
+/**
+ * @param variant 'cnn': the net above; 'no-feature-map': only the skip path, softmax(mean(x) * [0.25, -0.5]),
+ *   a graph with no 4-D node besides its input; 'avg-pool-head': the net above with its global mean
+ *   computed by a 1x1-output `AvgPool` and a reshape (same scores)
+ */
+export async function handBuiltGraphModel(variant: 'cnn' | 'no-feature-map' | 'avg-pool-head' = 'cnn'): Promise<tf.GraphModel> {
   let nodes = NODES;
+  if (variant === 'avg-pool-head') nodes = [...nodes.filter((n) => n.name !== 'pooled'), ...AVG_POOL_HEAD];
   if (variant === 'no-feature-map') {
     const kept = new Set(['x', 'skip_mean', 'skip_column', 'skip']);
     nodes = [...nodes.filter((n) => kept.has(n.name)), { name: 'probabilities', op: 'Softmax', input: ['skip'], attr: { T: FLOAT } }];

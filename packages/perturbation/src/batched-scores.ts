@@ -1,15 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, TfxaiError, type ModelAdapter } from '@tfxai/core';
 
-/** Every class score of one image (1, H, W, C), read back from the model. */
-export async function predictScores(adapter: ModelAdapter, image: tf.Tensor4D): Promise<Float32Array> {
-  const scores = tf.tidy(() => adapter.predict(image));
-  const values = await scores.data<'float32'>();
-  scores.dispose();
-  checkFinite(values, 'the image');
-  return values;
-}
-
 /**
  * The target-class score of `count` perturbed images, built and evaluated
  * `batchSize` at a time: one model call per batch, never one per image.
@@ -35,13 +26,14 @@ export async function targetScoresInBatches(
     });
     const values = await column.data<'float32'>();
     column.dispose();
-    checkFinite(values, `perturbed images ${start} to ${end - 1}`);
+    checkFiniteScores(values, `perturbed images ${start} to ${end - 1}`);
     scores.set(values, start);
   }
   return scores;
 }
 
-function checkFinite(values: Float32Array, what: string): void {
+/** Throws TfxaiError NON_FINITE_SCORE when a score is NaN or +-Infinity: a perturbation map from such scores means nothing. */
+export function checkFiniteScores(values: Float32Array, what: string): void {
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new TfxaiError('NON_FINITE_SCORE', `the model returned ${values[bad]} for ${what}; perturbation methods need finite scores`);
 }

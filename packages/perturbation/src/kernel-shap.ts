@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  InvalidInputError,
+  checkFiniteHeatmap,
+  checkFiniteResult,
   minMaxNormalize,
   seededRandom,
-  toImageBatch,
+  withPreparedBatch,
   type AttributionResult,
+  type PreparedBatch,
   type MethodServices,
   type ModelAdapter,
   type ModelLike,
@@ -14,6 +16,7 @@ import { kernelShapBudget, resolveKernelShapOptions, type KernelShapOptions, typ
 import { paintSegments, segmentSizes, type Segmentation } from './segmentation.js';
 import { enumerateCoalitions, sampleCoalitions } from './shapley-kernel.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';
+import { withSingleImage, type PreparedImage } from './single-image.js';
 import { constrainedShapleyFit } from './weighted-linear-fit.js';
 
 /** KernelSHAP's Shapley value estimates of one class for one image's superpixels. */
@@ -61,7 +64,7 @@ export class KernelShap implements XaiMethod {
     const painted = paintSegments(segmentation, shown);
     const heatmap = minMaxNormalize(painted, eps);
     painted.dispose();
-    return heatmap;
+    return checkFiniteHeatmap(heatmap, this.name);
   }
 
   /**
@@ -69,9 +72,12 @@ export class KernelShap implements XaiMethod {
    * @param image (1, H, W, C) or (H, W, C)
    * @param classIndex the class to explain
    */
-  async explain(image: tf.Tensor, classIndex: number): Promise<KernelShapExplanation> {
-    await this.services.backend.ready();
-    const experiment = await SuperpixelExperiment.create(this.#adapter, image, classIndex, this.options);
+  explain(image: tf.Tensor, classIndex: number): Promise<KernelShapExplanation> {
+    return withSingleImage(this.#adapter, this.services, image, classIndex, (prepared) => this.#explain(prepared));
+  }
+
+  async #explain(prepared: PreparedImage): Promise<KernelShapExplanation> {
+    const experiment = await SuperpixelExperiment.create(this.#adapter, prepared, this.options);
     try {
       const m = experiment.segmentation.count;
       const budget = kernelShapBudget(this.options.numSamples, m);
@@ -102,14 +108,14 @@ export class KernelShap implements XaiMethod {
    * @param targets one class for every image, or one per image
    */
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
-    await this.services.backend.ready();
-    const batch = toImageBatch(images, 'images');
+    const result = await withPreparedBatch(this.#adapter, this.services, images, targets, (prepared) => this.#attributeBatch(prepared));
+    return checkFiniteResult(result, this.name);
+  }
+
+  async #attributeBatch({ batch, targets: classes }: PreparedBatch): Promise<AttributionResult> {
     const [n, height, width, channels] = batch.shape;
     const rows: tf.Tensor4D[] = [];
     try {
-      // Each class is checked against the model inside explain; here only the count of targets.
-      const classes = typeof targets === 'number' ? new Array<number>(n).fill(targets) : [...targets];
-      if (classes.length !== n) throw new InvalidInputError(`got ${classes.length} targets for a batch of ${n}; give one number, or one per image`);
       const convergenceDelta: number[] = [];
       for (let i = 0; i < n; i++) {
         const image = tf.slice(batch, i, 1);
@@ -128,7 +134,7 @@ export class KernelShap implements XaiMethod {
       }
       return { attributions: tf.concat(rows) as tf.Tensor4D, convergenceDelta };
     } finally {
-      tf.dispose([batch, ...rows]);
+      tf.dispose(rows);
     }
   }
 }

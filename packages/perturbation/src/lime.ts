@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
+import { checkFiniteHeatmap, minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
 import { resolveLimeOptions, type LimeOptions, type ResolvedLimeOptions } from './lime-options.js';
 import { paintSegments, type Segmentation } from './segmentation.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';
+import { withSingleImage, type PreparedImage } from './single-image.js';
 import { weightedRidge } from './weighted-linear-fit.js';
 
 /** Which superpixels a LIME heatmap shows: those for the class (Pro) or against it (Con). */
@@ -56,14 +57,14 @@ export class Lime implements XaiMethod {
     options: LimeOptions | undefined,
     private readonly services: MethodServices,
   ) {
-    this.options = resolveLimeOptions(options);
+    this.options = resolveLimeOptions(options, name);
     this.#adapter = services.adaptModel(model);
   }
 
   /**
-   * AUCMEDI's heatmap: a binary mask of up to `numFeatures` superpixels with
-   * positive (Pro) or negative (Con) weight; with `map: 'weights'`, the weights
-   * (negated for Con) min-max normalised. Cost: numSamples model evaluations
+   * The superpixels' weights (negated for Con) min-max normalised (`map: 'weights'`,
+   * the default); with `map: 'mask'`, AUCMEDI's binary mask of up to `numFeatures`
+   * superpixels with positive (Pro) or negative (Con) weight. Cost: numSamples model evaluations
    * (the all-on sample is the image itself), in calls of `batchSize`.
    * @param image (1, H, W, C) or (H, W, C)
    * @param classIndex the class to explain
@@ -76,7 +77,7 @@ export class Lime implements XaiMethod {
       const signed = paintSegments(segmentation, weights.map((w) => (this.polarity === 'pro' ? w : -w)));
       const heatmap = minMaxNormalize(signed, eps);
       signed.dispose();
-      return heatmap;
+      return checkFiniteHeatmap(heatmap, this.name);
     }
     const chosen = new Set(topSuperpixels(weights, this.polarity, this.options.numFeatures, this.options.minWeight));
     return paintSegments(segmentation, weights.map((_, segment) => (chosen.has(segment) ? 1 : 0)));
@@ -87,9 +88,12 @@ export class Lime implements XaiMethod {
    * @param image (1, H, W, C) or (H, W, C)
    * @param classIndex the class to explain
    */
-  async explain(image: tf.Tensor, classIndex: number): Promise<LimeExplanation> {
-    await this.services.backend.ready();
-    const experiment = await SuperpixelExperiment.create(this.#adapter, image, classIndex, this.options);
+  explain(image: tf.Tensor, classIndex: number): Promise<LimeExplanation> {
+    return withSingleImage(this.#adapter, this.services, image, classIndex, (prepared) => this.#explain(prepared));
+  }
+
+  async #explain(prepared: PreparedImage): Promise<LimeExplanation> {
+    const experiment = await SuperpixelExperiment.create(this.#adapter, prepared, this.options);
     try {
       const { numSamples, kernelWidth, ridgeAlpha, seed } = this.options;
       const m = experiment.segmentation.count;

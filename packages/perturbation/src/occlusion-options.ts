@@ -1,4 +1,4 @@
-import { InvalidOptionError, checkChoice, checkInteger, checkNumber, type MethodOptions } from '@tfxai/core';
+import { InvalidOptionError, describeOptionValue, resolveDeclaredOptions, type MethodOptions, type OptionSpec } from '@tfxai/core';
 import { checkFill, type FillValue } from './fill.js';
 import { EDGE_WINDOWS, type EdgeWindows } from './occlusion-windows.js';
 
@@ -6,13 +6,22 @@ import { EDGE_WINDOWS, type EdgeWindows } from './occlusion-windows.js';
 export type OcclusionScore = 'one-minus-probability' | 'drop';
 export const OCCLUSION_SCORES: readonly OcclusionScore[] = ['one-minus-probability', 'drop'];
 
-/** Options of Occlusion Sensitivity (Zeiler & Fergus 2014): by default a 16-pixel patch of 127.5 and `1 - p(class)`, as the project's AUCMEDI reference. */
+/** AUCMEDI's fill: 127.5, mid-grey for inputs in 0..255 (a constant far outside a 0..1 input's range). */
+export const AUCMEDI_OCCLUSION_FILL = 127.5;
+/** AUCMEDI's patch side. */
+export const AUCMEDI_PATCH_SIZE = 16;
+
+/**
+ * Options of Occlusion Sensitivity (Zeiler & Fergus 2014). The defaults fit any
+ * input range: the patch holds the image's own mean colour, and is 1/8 of the
+ * image's shorter side. AUCMEDI's settings: `{ patchSize: 16, fill: 127.5 }`.
+ */
 export interface OcclusionOptions extends MethodOptions {
-  /** Patch side in pixels, or [height, width]. Default: 16. */
+  /** Patch side in pixels, or [height, width]. Default: 1/8 of the image's shorter side (at least 1): an 8 x 8 grid of windows whatever the size. */
   patchSize?: number | readonly [number, number];
   /** Step between windows, or [vertical, horizontal]; at most the patch size. Smaller steps overlap windows, whose values are averaged per pixel. Default: patchSize. */
   stride?: number | readonly [number, number];
-  /** What the patch holds: a constant, 'mean' (the image's mean colour) or 'blur' (a blurred copy of the image). Default: 127.5. */
+  /** What the patch holds: a constant, 'mean' (the image's mean colour) or 'blur' (a blurred copy of the image). Default: 'mean'; AUCMEDI's is 127.5. */
   fill?: FillValue;
   /** Gaussian sigma in pixels for fill 'blur'. Default: the image's shorter side / 16, at least 1. */
   blurSigma?: number;
@@ -25,8 +34,10 @@ export interface OcclusionOptions extends MethodOptions {
 }
 
 export interface ResolvedOcclusionOptions {
-  patchSize: [number, number];
-  stride: [number, number];
+  /** undefined: 1/8 of each image's shorter side ({@link defaultPatchSize}). */
+  patchSize: [number, number] | undefined;
+  /** undefined: the patch size. */
+  stride: [number, number] | undefined;
   fill: FillValue;
   blurSigma: number | undefined;
   score: OcclusionScore;
@@ -35,34 +46,95 @@ export interface ResolvedOcclusionOptions {
 }
 
 export const OCCLUSION_DEFAULTS = Object.freeze({
-  patchSize: 16,
-  fill: 127.5 as FillValue,
+  fill: 'mean' as FillValue,
   score: 'one-minus-probability' as OcclusionScore,
   edgeWindows: 'clip' as EdgeWindows,
   batchSize: 32,
 });
 
-function pair(name: string, value: number | readonly [number, number]): [number, number] {
-  if (typeof value === 'number') return [checkInteger(name, value, 1), value];
-  if (Array.isArray(value) && value.length === 2) return [checkInteger(name, value[0]!, 1), checkInteger(name, value[1]!, 1)];
+/** The default patch: 1/8 of the shorter side, rounded, at least 1 pixel (8 pixels on a 64 x 64 image, 28 on 224 x 224). */
+export function defaultPatchSize(height: number, width: number): [number, number] {
+  const side = Math.max(1, Math.round(Math.min(height, width) / 8));
+  return [side, side];
+}
+
+function pair(name: string, value: unknown): [number, number] {
+  const isSide = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  if (typeof value === 'number') {
+    if (!isSide(value)) throw new InvalidOptionError(name, `must be an integer >= 1; got ${describeOptionValue(value)}`);
+    return [value, value];
+  }
+  if (Array.isArray(value) && value.length === 2) {
+    for (const side of value) if (!isSide(side)) throw new InvalidOptionError(name, `must be an integer >= 1; got ${describeOptionValue(side)}`);
+    return [value[0] as number, value[1] as number];
+  }
   throw new InvalidOptionError(name, `got ${JSON.stringify(value)}; allowed: an integer >= 1 or [height, width]`);
 }
 
-/** Fills in defaults and rejects values outside the allowed ones. */
-export function resolveOcclusionOptions(options: OcclusionOptions = {}): ResolvedOcclusionOptions {
-  const d = OCCLUSION_DEFAULTS;
-  const patchSize = pair('patchSize', options.patchSize ?? d.patchSize);
-  const stride = pair('stride', options.stride ?? patchSize);
-  if (stride[0] > patchSize[0] || stride[1] > patchSize[1]) {
-    throw new InvalidOptionError('stride', `[${stride}] is larger than the patch [${patchSize}], which would leave pixels never occluded; allowed: 1 to the patch size`);
-  }
+/** The declared options of Occlusion Sensitivity (the docs table is generated from them). */
+export const OCCLUSION_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  {
+    name: 'patchSize',
+    type: 'custom',
+    typeDoc: 'integer ≥ 1, or [height, width]',
+    defaultDoc: "1/8 of the image's shorter side (8 on 64 × 64, 28 on 224 × 224); AUCMEDI's: `16`",
+    doc: 'side of the square patch that slides over the image',
+    check: (value, name) => void pair(name, value),
+  },
+  {
+    name: 'stride',
+    type: 'custom',
+    typeDoc: 'integer ≥ 1, or [vertical, horizontal]; at most the patch',
+    defaultDoc: '`patchSize`',
+    doc: 'step between windows; smaller steps overlap windows, whose values are averaged per pixel',
+    check: (value, name) => void pair(name, value),
+  },
+  {
+    name: 'fill',
+    type: 'custom',
+    typeDoc: "a finite number, `'mean'`, `'blur'`",
+    default: OCCLUSION_DEFAULTS.fill,
+    doc: "what the patch holds: a constant, the image's mean colour (fits any input range), or a blurred copy; AUCMEDI's is `127.5` (grey for 0..255 inputs)",
+    check: (value) => void checkFill(value as FillValue, false),
+  },
+  { name: 'blurSigma', type: 'number', min: 0, minExclusive: true, defaultDoc: "the image's shorter side / 16, at least 1", doc: "Gaussian sigma in pixels for `fill: 'blur'`" },
+  {
+    name: 'score',
+    type: 'choice',
+    choices: OCCLUSION_SCORES,
+    default: OCCLUSION_DEFAULTS.score,
+    doc: "a window's value: `1 − p(class)` with the patch in place (AUCMEDI), or the drop `p(class) − p(class with the patch)`",
+  },
+  {
+    name: 'edgeWindows',
+    type: 'choice',
+    choices: EDGE_WINDOWS,
+    default: OCCLUSION_DEFAULTS.edgeWindows,
+    doc: "the last window where strides do not reach the border: `'clip'` cuts it at the border (AUCMEDI), `'shift'` moves it back to end there",
+  },
+  { name: 'batchSize', type: 'integer', min: 1, default: OCCLUSION_DEFAULTS.batchSize, doc: 'occluded images per model call; results do not depend on it' },
+] satisfies OptionSpec[]);
+
+/** Checks the options against {@link OCCLUSION_OPTIONS} and fills in defaults. */
+export function resolveOcclusionOptions(options?: OcclusionOptions): ResolvedOcclusionOptions {
+  const given = resolveDeclaredOptions(OCCLUSION_OPTIONS, options, 'occlusion') as OcclusionOptions & typeof OCCLUSION_DEFAULTS;
+  const patchSize = given.patchSize === undefined ? undefined : pair('patchSize', given.patchSize);
+  const stride = given.stride === undefined ? undefined : pair('stride', given.stride);
+  if (patchSize && stride) checkStride(stride, patchSize);
   return {
     patchSize,
     stride,
-    fill: checkFill(options.fill ?? d.fill, false),
-    blurSigma: options.blurSigma === undefined ? undefined : checkNumber('blurSigma', options.blurSigma, { min: 0, minExclusive: true }),
-    score: checkChoice('score', options.score ?? d.score, OCCLUSION_SCORES),
-    edgeWindows: checkChoice('edgeWindows', options.edgeWindows ?? d.edgeWindows, EDGE_WINDOWS),
-    batchSize: checkInteger('batchSize', options.batchSize ?? d.batchSize, 1),
+    fill: given.fill,
+    blurSigma: given.blurSigma,
+    score: given.score,
+    edgeWindows: given.edgeWindows,
+    batchSize: given.batchSize,
   };
+}
+
+/** A stride larger than the patch would leave pixels never occluded. */
+export function checkStride(stride: readonly [number, number], patchSize: readonly [number, number]): void {
+  if (stride[0] > patchSize[0] || stride[1] > patchSize[1]) {
+    throw new InvalidOptionError('stride', `[${stride}] is larger than the patch [${patchSize}], which would leave pixels never occluded; allowed: 1 to the patch size`);
+  }
 }

@@ -1,25 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   InvalidOptionError,
+  checkFiniteHeatmap,
   minMaxNormalize,
-  resolveTargets,
   type MethodServices,
   type ModelAdapter,
   type ModelLike,
   type XaiMethod,
 } from '@tfxai/core';
-import { predictScores, targetScoresInBatches } from './batched-scores.js';
+import { targetScoresInBatches } from './batched-scores.js';
 import { fillImage } from './fill.js';
-import { resolveOcclusionOptions, type OcclusionOptions, type ResolvedOcclusionOptions } from './occlusion-options.js';
+import { checkStride, defaultPatchSize, resolveOcclusionOptions, type OcclusionOptions, type ResolvedOcclusionOptions } from './occlusion-options.js';
 import { windowSpans, type Span } from './occlusion-windows.js';
-import { singleImage } from './single-image.js';
+import { withSingleImage } from './single-image.js';
 
 /**
  * Occlusion Sensitivity (Zeiler & Fergus 2014), as AUCMEDI computes it: a
  * patch slides over the image and each window's value, by default
  * `1 - p(class)` with the patch in place, is written to the pixels it hides
  * (averaged where windows overlap). Unlike AUCMEDI, rows and columns are not
- * swapped, so non-square images are covered whole. Needs no gradients.
+ * swapped, so non-square images are covered whole, and by default the patch
+ * holds the image's mean colour and is 1/8 of its shorter side (AUCMEDI:
+ * `{ patchSize: 16, fill: 127.5 }`). Needs no gradients.
  */
 export class OcclusionSensitivity implements XaiMethod {
   readonly name = 'occlusion';
@@ -42,25 +44,28 @@ export class OcclusionSensitivity implements XaiMethod {
     const map = await this.sensitivityMap(image, classIndex);
     const heatmap = minMaxNormalize(map, eps);
     map.dispose();
-    return heatmap;
+    return checkFiniteHeatmap(heatmap, this.name);
   }
 
   /**
    * The raw map (H, W): at each pixel, the mean value of the windows that hide
    * it (`1 - p(class)`, or the score drop with `score: 'drop'`).
    */
-  async sensitivityMap(image: tf.Tensor, classIndex: number): Promise<tf.Tensor2D> {
-    await this.services.backend.ready();
-    const { batch } = await singleImage(image);
-    const owned: tf.Tensor[] = [batch];
+  sensitivityMap(image: tf.Tensor, classIndex: number): Promise<tf.Tensor2D> {
+    return withSingleImage(this.#adapter, this.services, image, classIndex, ({ batch, target, scores }) => this.#sensitivityMap(batch, target, scores));
+  }
+
+  async #sensitivityMap(batch: tf.Tensor4D, target: number, scores: Float32Array): Promise<tf.Tensor2D> {
+    const owned: tf.Tensor[] = [];
     try {
       const [, height, width, channels] = batch.shape;
-      const { patchSize, stride, edgeWindows, batchSize, score } = this.options;
+      const { edgeWindows, batchSize, score } = this.options;
+      const patchSize = this.options.patchSize ?? defaultPatchSize(height, width);
+      const stride = this.options.stride ?? patchSize;
+      checkStride(stride, patchSize);
       if (patchSize[0] > height || patchSize[1] > width) {
         throw new InvalidOptionError('patchSize', `the patch ${patchSize[0]} x ${patchSize[1]} is larger than the image ${height} x ${width}; allowed: at most the image size`);
       }
-      const scores = await predictScores(this.#adapter, batch);
-      const [target] = resolveTargets(classIndex, 1, scores.length) as [number];
       const background = fillImage(batch, this.options.fill, this.options.blurSigma);
       owned.push(background);
       const difference = tf.sub(background, batch);

@@ -1,20 +1,57 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertFinite, assertSingleImage, toImageBatch } from '@tfxai/core';
+import { assertSingleImage, withPreparedBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
+import { checkFiniteScores } from './batched-scores.js';
+
+/** The one image a perturbation method explains, checked by the core lifecycle. */
+export interface PreparedImage {
+  /** (1, H, W, C), float32, finite, fitting the model. Owned by the lifecycle: do not dispose. */
+  readonly batch: tf.Tensor4D;
+  /** The checked class index. */
+  readonly target: number;
+  /** The model's scores of the image, every class (finite). */
+  readonly scores: Float32Array;
+}
 
 /**
- * Checks the one image a perturbation method explains and returns it as a
- * float32 batch of one (1, H, W, C) with its pixel values (read once here, for
- * segmentation and fills); the caller disposes the tensor.
- * @throws InvalidInputError for a batch of several images, a bad shape or dtype, an empty image, NaN or Infinity
+ * Runs `compute` on one image checked by the core lifecycle (`withPreparedBatch`:
+ * backend ready, rank, dtype, fit to the model, NaN/Infinity, class index), with
+ * the model's scores of the image. The image tensor is disposed when `compute` settles.
+ *
+ * Why the adapter records: for a model that does not declare its class count, the
+ * lifecycle reads it from one forward pass of this very image; those scores are
+ * the image's own, so they are kept and no second pass is made.
+ * @throws InvalidInputError for a batch of several images and every bad input the lifecycle refuses; ClassIndexError;
+ *   TfxaiError NON_FINITE_SCORE when the model's scores of the image are not finite
  */
-export async function singleImage(image: tf.Tensor): Promise<{ batch: tf.Tensor4D; pixels: Float32Array }> {
+export async function withSingleImage<T>(
+  adapter: ModelAdapter,
+  services: MethodServices,
+  image: tf.Tensor,
+  classIndex: number,
+  compute: (prepared: PreparedImage) => Promise<T>,
+): Promise<T> {
   assertSingleImage(image, 'Perturbation methods explain one image per call');
-  const batch = toImageBatch(image, 'image');
+  let recorded: tf.Tensor | undefined;
+  const recording: ModelAdapter = {
+    isModelAdapter: true,
+    kind: adapter.kind,
+    model: adapter.model,
+    inputShape: adapter.inputShape,
+    predict: (x) => {
+      const scores = adapter.predict(x);
+      recorded ??= tf.keep(scores.clone());
+      return scores;
+    },
+  };
   try {
-    await assertFinite(batch, 'image');
-    return { batch, pixels: await batch.data<'float32'>() };
-  } catch (error) {
-    batch.dispose();
-    throw error;
+    return await withPreparedBatch(recording, services, image, classIndex, async ({ batch, targets }) => {
+      const scoresTensor = recorded ?? tf.tidy(() => adapter.predict(batch));
+      const scores = await scoresTensor.data<'float32'>();
+      if (scoresTensor !== recorded) scoresTensor.dispose();
+      checkFiniteScores(scores, 'the image');
+      return compute({ batch, target: targets[0]!, scores });
+    });
+  } finally {
+    recorded?.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, checkBoolean, checkChoice, checkInteger, checkNumber, gaussianBlur } from '@tfxai/core';
+import { InvalidInputError, checkOptions, gaussianBlur, type OptionSpec } from '@tfxai/core';
 import { rgbToLab } from './lab-color.js';
 import { relabel, type Segmentation } from './segmentation.js';
 
@@ -47,22 +47,26 @@ export const SLIC_DEFAULTS: Readonly<ResolvedSlicOptions> = Object.freeze({
   minSizeFactor: 0.5,
 });
 
-/** Fills in SLIC's defaults and rejects values outside the allowed ones. */
+/** The declarations of SLIC's options (the `segmentation` option's keys), checked like a method's own. */
+export const SLIC_OPTIONS: readonly OptionSpec[] = Object.freeze([
+  { name: 'algorithm', type: 'choice', choices: ['slic'], default: SLIC_DEFAULTS.algorithm, doc: 'marks the object as SLIC options' },
+  { name: 'nSegments', type: 'integer', min: 1, default: SLIC_DEFAULTS.nSegments, doc: 'approximate number of superpixels' },
+  { name: 'compactness', type: 'number', min: 0, minExclusive: true, default: SLIC_DEFAULTS.compactness, doc: 'colour vs space balance; higher is more square' },
+  { name: 'maxIterations', type: 'integer', min: 1, default: SLIC_DEFAULTS.maxIterations, doc: 'k-means iterations (stops early when no pixel moves)' },
+  { name: 'sigma', type: 'number', min: 0, default: SLIC_DEFAULTS.sigma, doc: 'Gaussian smoothing before segmenting' },
+  { name: 'colorSpace', type: 'choice', choices: ['lab', 'raw'], default: SLIC_DEFAULTS.colorSpace, doc: "`'lab'` for 3-channel images, or the channels scaled to [0, 100]" },
+  { name: 'enforceConnectivity', type: 'boolean', default: SLIC_DEFAULTS.enforceConnectivity, doc: 'every superpixel one 4-connected region' },
+  { name: 'minSizeFactor', type: 'number', min: 0, max: 1, default: SLIC_DEFAULTS.minSizeFactor, doc: 'pieces smaller than this fraction of the mean superpixel size are merged into a neighbour' },
+] satisfies OptionSpec[]);
+
+/**
+ * Fills in SLIC's defaults and rejects unknown keys (naming the closest one, as
+ * 'segmentation.nSegment') and values outside the allowed ones.
+ */
 export function resolveSlicOptions(options: SlicOptions = {}): ResolvedSlicOptions {
-  const d = SLIC_DEFAULTS;
-  if (options.algorithm !== undefined && options.algorithm !== 'slic') {
-    throw new InvalidOptionError('segmentation.algorithm', `got '${String(options.algorithm)}'; allowed: slic`);
-  }
-  return {
-    algorithm: 'slic',
-    nSegments: checkInteger('segmentation.nSegments', options.nSegments ?? d.nSegments, 1),
-    compactness: checkNumber('segmentation.compactness', options.compactness ?? d.compactness, { min: 0, minExclusive: true }),
-    maxIterations: checkInteger('segmentation.maxIterations', options.maxIterations ?? d.maxIterations, 1),
-    sigma: checkNumber('segmentation.sigma', options.sigma ?? d.sigma, { min: 0 }),
-    colorSpace: checkChoice('segmentation.colorSpace', options.colorSpace ?? d.colorSpace, ['lab', 'raw']),
-    enforceConnectivity: checkBoolean('segmentation.enforceConnectivity', options.enforceConnectivity ?? d.enforceConnectivity),
-    minSizeFactor: checkNumber('segmentation.minSizeFactor', options.minSizeFactor ?? d.minSizeFactor, { min: 0, max: 1 }),
-  };
+  checkOptions(SLIC_OPTIONS, options, 'segmentation');
+  const given = options as Record<string, unknown>;
+  return Object.fromEntries(SLIC_OPTIONS.map((spec) => [spec.name, given[spec.name] ?? spec.default])) as unknown as ResolvedSlicOptions;
 }
 
 /**

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveTargets, type ModelAdapter } from '@tfxai/core';
-import { predictScores, targetScoresInBatches } from './batched-scores.js';
+import type { ModelAdapter } from '@tfxai/core';
+import { targetScoresInBatches } from './batched-scores.js';
 import { fillImage } from './fill.js';
 import type { Segmentation } from './segmentation.js';
 import { SuperpixelPerturbation } from './superpixel-perturbation.js';
 import type { ResolvedSuperpixelMethodOptions } from './superpixel-options.js';
 import { segmentImage } from './superpixels.js';
-import { singleImage } from './single-image.js';
+import type { PreparedImage } from './single-image.js';
 
 /**
  * One image ready for coalition experiments: checked, segmented, its class
@@ -26,15 +26,15 @@ export class SuperpixelExperiment {
   ) {}
 
   /**
-   * @throws InvalidInputError for a bad image, ClassIndexError for a bad class,
-   * InvalidOptionError ('segmentation') for a label map that does not fit
+   * @param prepared the image and class, checked by the lifecycle (see `withSingleImage`); the image stays the caller's
+   * @throws InvalidOptionError ('segmentation') for a label map that does not fit; TfxaiError NON_FINITE_SCORE for a non-finite score
    */
-  static async create(adapter: ModelAdapter, image: tf.Tensor, classIndex: number, options: ResolvedSuperpixelMethodOptions): Promise<SuperpixelExperiment> {
-    const { batch, pixels } = await singleImage(image);
-    const owned: tf.Tensor[] = [batch];
+  static async create(adapter: ModelAdapter, prepared: PreparedImage, options: ResolvedSuperpixelMethodOptions): Promise<SuperpixelExperiment> {
+    const { batch, target } = prepared;
+    const owned: tf.Tensor[] = [];
     try {
-      const scores = await predictScores(adapter, batch);
-      const [target] = resolveTargets(classIndex, 1, scores.length) as [number];
+      const pixels = await batch.data<'float32'>();
+      const { scores } = prepared;
       const segmentation = await segmentImage(options.segmentation, batch);
       const background = fillImage(batch, options.fill, options.blurSigma, { pixels, segmentation });
       owned.push(background);

@@ -41,7 +41,7 @@ describe('perturbation methods: bad input gets typed errors', () => {
     const fast = { occlusion: { patchSize: 8 }, 'lime-pro': { numSamples: 4, segmentation: labels }, 'lime-con': { numSamples: 4, segmentation: labels }, 'kernel-shap': { segmentation: labels } };
     type Case = [string, () => tf.Tensor, number, new (...args: never[]) => TfxaiError, RegExp];
     const cases: Case[] = [
-      ['NaN pixel', () => tf.tidy(() => seededImage(16, 16).mul(tf.tensor1d([1, NaN, 1]))), 0, InvalidInputError, /image holds NaN.*only finite values/],
+      ['NaN pixel', () => tf.tidy(() => seededImage(16, 16).mul(tf.tensor1d([1, NaN, 1]))), 0, InvalidInputError, /images? holds NaN.*only finite values/],
       ['Infinity', () => tf.fill([1, 16, 16, 3], Infinity), 0, InvalidInputError, /holds Infinity/],
       ['rank 2', () => tf.zeros([16, 16]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\)/],
       ['a batch of two', () => tf.zeros([2, 16, 16, 3]), 0, InvalidInputError, /takes one image.*got shape \[2,16,16,3\]. Perturbation methods explain one image per call/],
@@ -103,7 +103,7 @@ describe('perturbation methods: bad input gets typed errors', () => {
           const score = tf.log(tf.min(x, [1, 2, 3]).sub(0.01)).reshape([-1, 1]);
           return tf.concat([tf.zerosLike(score), score], 1);
         });
-      const error = await expectNoLeakOnThrow(() => registry.decoder('kernel-shap')(fragile, { segmentation: labels }).computeHeatmap(image, 1));
+      const error = await expectNoLeakOnThrow(() => registry.decoder('kernel-shap')(fragile, { segmentation: labels, fill: 0 }).computeHeatmap(image, 1));
       expect(error).to.be.instanceOf(TfxaiError);
       expect((error as TfxaiError).code).to.equal('NON_FINITE_SCORE');
       image.dispose();

@@ -94,6 +94,7 @@ export function labelRows(labels: Int32Array, width: number): number[][] {
 
 /** A tf.GraphModel look-alike (duck-typed as core's adapter recognises one) that runs `model`. */
 export function graphModelLike(model: ModelFunction, height: number, width: number, channels: number): tf.GraphModel {
-  return { modelVersion: 'test', inputs: [{ shape: [-1, height, width, channels] }], execute: (x: tf.Tensor) => model(x as tf.Tensor4D) } as unknown as tf.GraphModel;
+  // `weights: {}`: a real tf.GraphModel has its weights map, which the core lifecycle reads (is any disposed?).
+  return { modelVersion: 'test', inputs: [{ shape: [-1, height, width, channels] }], weights: {}, execute: (x: tf.Tensor) => model(x as tf.Tensor4D) } as unknown as tf.GraphModel;
 }
 

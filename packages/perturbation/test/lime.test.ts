@@ -6,7 +6,8 @@ import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff } from '@tfxai
 import { blockLabels, graphModelLike, hostSegmentMeans, labelRows, seededImage, segmentMeans, superpixelLinearModel } from './fixtures.js';
 
 const registry = createRegistry(limeProModule, limeConModule);
-const lime = (name: string, model: ModelFunction | tf.GraphModel, options?: LimeOptions) => registry.decoder<LimeOptions>(name)(model, options) as Lime;
+/** With AUCMEDI's settings (fill 0, binary mask; the defaults are the mean colour and the weights map): the known values below are derived for them. */
+const lime = (name: string, model: ModelFunction | tf.GraphModel, options?: LimeOptions) => registry.decoder<LimeOptions>(name)(model, { fill: 0, map: 'mask', ...options }) as Lime;
 
 // A 16x16 image cut into 6 blocks of unequal size; the model is linear in the blocks' means.
 const [H, W] = [16, 16];
@@ -159,7 +160,7 @@ describe('LIME on a model that is linear in its superpixels', () => {
       expectAllClose(s.weights, new Array(6).fill(0), 1e-4);
     });
 
-    it('segments with SLIC by default and runs the defaults end to end, leaving no tensor behind', async () => {
+    it('segments with SLIC by default and runs end to end (AUCMEDI\'s binary mask), leaving no tensor behind', async () => {
       const small = seededImage(12, 12, 3, 1);
       const values = await expectNoLeak(async () => {
         const map = await lime('lime-pro', (x) => tf.sum(x, [1, 2]), { numSamples: 20, segmentation: { nSegments: 4 } }).computeHeatmap(small, 0);

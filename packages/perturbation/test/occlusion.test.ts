@@ -87,13 +87,13 @@ describe('Occlusion: window placement', () => {
 
 describe('Occlusion against a model whose response to each patch is known', () => {
   forEachBackend(() => {
-    it('square 16x16, patch 4, AUCMEDI defaults otherwise: raw map and heatmap match the direct loop', async () => {
+    it('square 16x16, patch 4, AUCMEDI settings otherwise (fill 127.5, stride = patch): raw map and heatmap match the direct loop', async () => {
       const region: Region = { r0: 2, r1: 7, c0: 9, c1: 14 };
       const { model, score } = regionModel(region);
       const image = seededImage(16, 16, 3, 5).mul(200) as tf.Tensor4D;
       const pixels = await image.data<'float32'>();
       const expected = expectedMap(pixels, 16, 16, 3, aucmediWindows(16, 16, 4), () => 127.5, score, 'one-minus-probability');
-      const { raw, heatmap, shape } = await rawAndHeatmap(occlusion(model, { patchSize: 4 }), image, 0);
+      const { raw, heatmap, shape } = await rawAndHeatmap(occlusion(model, { patchSize: 4, fill: 127.5 }), image, 0);
       expect(shape).to.deep.equal([16, 16]);
       expectAllClose(raw, expected, 1e-5);
       expectAllClose(heatmap, minMax(expected), 1e-4);
