@@ -19,7 +19,7 @@ const CONFIG = {
   seed: 4321, // train data = seed, test data = seed + 1, weights = seed + 2, shuffles = seed + 100 + epoch
   trainCount: Number(process.env.TRAIN_COUNT ?? 900),
   testCount: 300,
-  epochs: Number(process.env.EPOCHS ?? 5),
+  epochs: Number(process.env.EPOCHS ?? 10),
   batchSize: 16,
   learningRate: 0.003,
 };
