@@ -1,4 +1,4 @@
-// The 3-D example's volumes (examples/synthetic-volumes, branch `volumes`) as NIfTI with a non-identity affine:
+// The 3-D example's volumes (examples/synthetic-volumes) as NIfTI with a non-identity affine:
 // writes examples/synthetic-volumes/volumes/<class>-0N.nii.gz (float32, 24x24x24, the same voxels as the .npy files
 // that example's generate.mjs writes) and volumes/boxes-world.json (each structure's box corners in world mm, RAS).
 // Run: node examples/medical/synthetic-volumes-nifti.mjs   (needs examples/synthetic-volumes/dataset.mjs)
@@ -13,7 +13,7 @@ import { encodeNifti1, voxelToWorld } from '@tfxai/node';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const example = path.join(here, '../synthetic-volumes');
 if (!fs.existsSync(path.join(example, 'dataset.mjs'))) {
-  console.error('examples/synthetic-volumes/dataset.mjs is missing: this converter needs the 3-D example (branch `volumes`)');
+  console.error('examples/synthetic-volumes/dataset.mjs is missing: this converter needs the 3-D example');
   process.exit(1);
 }
 const { makeVolumes, CLASS_NAMES, VOLUME_SIZE, CHANNELS } = await import(path.join(example, 'dataset.mjs'));
