@@ -7,8 +7,8 @@
 //
 // It runs with the defaults a user gets: the model's own tfxai.json says how
 // to preprocess and names the classes, the overlay alpha is the decoder's
-// default, and methods get no options beyond a patch size a user would pick
-// for 64 px images. A map that comes out flat is labelled as such.
+// default, and every method runs with its own defaults (no options). A map
+// that comes out flat is labelled as such.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ const CANDIDATES = [
   { name: 'gradcam++', label: 'Grad-CAM++', options: {} },
   { name: 'scorecam', label: 'Score-CAM', options: {} },
   // The default 16 px patch is larger than the 10-14 px shapes: a user picks a smaller one.
-  { name: 'occlusion', label: 'Occlusion (8 px)', options: { patchSize: 8, stride: 4 } },
+  { name: 'occlusion', label: 'Occlusion', options: {} },
   { name: 'lime-pro', label: 'LIME Pro', options: {} },
 ];
 const TILE = 192;
