@@ -5,6 +5,7 @@ import { InvalidInputError, InvalidOptionError, TfxaiError, adaptModel, checkInt
 import {
   IMAGE_EXTENSIONS,
   ImageReadError,
+  canonicalJson,
   checkStandardize,
   collectInputs,
   loadModelFromFile,
@@ -144,6 +145,8 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const standardize = checkStandardize(options.standardize ?? 'none', spec.channels ?? undefined);
   const methodFor = (name: string, m: typeof model): XaiMethod => options.registry.decoder(name)(m, options.methodOptions?.[name] as never);
   const instances = new Map(methods.map((name) => [name, methodFor(name, model)]));
+  // What each pair's result records of its method, so that `resume` redoes a pair whose options changed.
+  const optionsRecord = new Map(methods.map((name) => [name, canonicalJson(options.methodOptions?.[name] ?? {})]));
   const items = await collectInputs([...options.inputs], { glob: options.glob });
   const maskFiles = await listMasks(options.masksDir);
   // Named like explain's outputs: the sample's path without its image extension, separators as '.'.
@@ -169,7 +172,13 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
         break;
       }
       const sample = item.sample;
-      const stored = options.resume ? await Promise.all(methods.map((m) => readJson<SampleEvaluation>(resultFile(sample, m)))) : [];
+      const stored = options.resume
+        ? await Promise.all(methods.map(async (m) => {
+            const found = await readJson<SampleEvaluation>(resultFile(sample, m));
+            // Reused only when recorded with the same method and options (older files without a record are redone).
+            return found?.method === m && found.methodOptions === optionsRecord.get(m) ? found : undefined;
+          }))
+        : [];
       const needInput = inputsForCascade.length < randomisationImages && isLayersModel(model);
       if (options.resume && stored.every((s) => s !== undefined) && !needInput) {
         evaluations.push(...(stored as SampleEvaluation[]));
@@ -211,6 +220,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
               const evaluation: SampleEvaluation = {
                 sample,
                 method: name,
+                methodOptions: optionsRecord.get(name)!,
                 target,
                 heatmapSeconds,
                 deletion: deletion!,
