@@ -113,6 +113,10 @@ describe('tfxai evaluate (child process)', () => {
     expect(JSON.parse(await readFile(resultFile, 'utf8')).methodOptions).to.equal('{"absolute":false}');
     expect((await stat(resultFile)).mtimeMs).to.not.equal(before);
     expect((await stat(gxiFile)).mtimeMs).to.equal(gxiBefore);
+    // The cascade of saliency is redone with the new options too; gxi's is kept.
+    const cascadeOf = async (method: string) => JSON.parse(await readFile(path.join(out, 'results', `cascade--${method}.json`), 'utf8'));
+    expect((await cascadeOf('saliency')).methodOptions).to.equal('{"absolute":false}');
+    expect((await cascadeOf('gxi')).methodOptions).to.equal('{}');
     // The same changed options again: everything is reused.
     const same = await tfxai([...args, '-O', 'saliency:absolute=false', '--resume']);
     expect(same.stderr).to.match(/0 computed, 2 resumed/);

@@ -39,6 +39,8 @@ import { svgToPng } from './svg-png.js';
 /** One method's randomisation cascade, as stored in results/cascade--<method>.json. */
 export interface CascadeSummary {
   method: string;
+  /** The method's options as canonical JSON, as in {@link SampleEvaluation}: `resume` redoes the cascade when they differ. */
+  methodOptions?: string;
   samples: string[];
   stages: { layer: string; spearman: number; ssim: number }[];
   /** The strip of maps (PNG) of the first image. */
@@ -271,7 +273,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
         for (const name of methods) {
           const jsonFile = path.join(resultsDir, `cascade--${safeStem(name)}.json`);
           const previous = options.resume ? await readJson<CascadeSummary>(jsonFile) : undefined;
-          if (previous) {
+          if (previous && previous.method === name && previous.methodOptions === optionsRecord.get(name)) {
             cascades.push(previous);
             continue;
           }
@@ -286,6 +288,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
           await writeFileAtomic(picture, await svgToPng(await mapStripSvg(`${name}: cascading randomisation from the top layer (${inputsForCascade[0]!.sample})`, tiles, height, width)));
           const summaryEntry: CascadeSummary = {
             method: name,
+            methodOptions: optionsRecord.get(name)!,
             samples: inputsForCascade.map((c) => c.sample),
             stages: result.stages.map((stage) => ({ layer: stage.layer, spearman: mean(stage.spearman), ssim: mean(stage.ssim) })),
             picture,
