@@ -41,7 +41,8 @@ Run:
       --batch-size <n>           Perturbed inputs per model call (default: 32)
       --backend <name>           tensorflow | wasm | cpu (default: the fastest that loads)
       --resume                   Reuse results/ of an earlier run: finished image/method pairs
-                                 and cascades are not computed again
+                                 and cascades are not computed again; a pair whose method
+                                 options changed (-O) is computed again
       --json                     Print the summary as JSON on stdout (instead of the table)
   -q, --quiet                    No progress output
   -h, --help                     This help

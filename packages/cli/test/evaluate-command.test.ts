@@ -102,5 +102,23 @@ describe('tfxai evaluate (child process)', () => {
     expect(again.stderr).to.match(/0 computed, 2 resumed/);
     expect((await stat(resultFile)).mtimeMs).to.equal(before);
     expect(again.stdout).to.equal(run.stdout);
+    expect(JSON.parse(await readFile(resultFile, 'utf8')).methodOptions).to.equal('{}');
+
+    // Resume after saliency's options changed: its pairs are redone (and record the new options), gxi's are kept.
+    const gxiFile = path.join(out, 'results', 'plus-01--gxi.json');
+    const gxiBefore = (await stat(gxiFile)).mtimeMs;
+    const changed = await tfxai([...args, '-O', 'saliency:absolute=false', '--resume']);
+    expect(changed.code, changed.stderr).to.equal(0);
+    expect(changed.stderr).to.match(/2 computed, 0 resumed/);
+    expect(JSON.parse(await readFile(resultFile, 'utf8')).methodOptions).to.equal('{"absolute":false}');
+    expect((await stat(resultFile)).mtimeMs).to.not.equal(before);
+    expect((await stat(gxiFile)).mtimeMs).to.equal(gxiBefore);
+    // The cascade of saliency is redone with the new options too; gxi's is kept.
+    const cascadeOf = async (method: string) => JSON.parse(await readFile(path.join(out, 'results', `cascade--${method}.json`), 'utf8'));
+    expect((await cascadeOf('saliency')).methodOptions).to.equal('{"absolute":false}');
+    expect((await cascadeOf('gxi')).methodOptions).to.equal('{}');
+    // The same changed options again: everything is reused.
+    const same = await tfxai([...args, '-O', 'saliency:absolute=false', '--resume']);
+    expect(same.stderr).to.match(/0 computed, 2 resumed/);
   });
 });

@@ -75,7 +75,7 @@ export { makeBaseline, makeBaselines, checkBaselineSpecs, BASELINE_OPTION, type 
 export { CHANNEL_REDUCTIONS, reduceChannels, minMaxNormalize, resizeMap, type ChannelReduction } from './heatmap.js';
 export { resizeVolume } from './resize-volume.js';
 export { attributionHeatmap, heatmapOptionSpecs, type HeatmapSpec } from './heatmap-spec.js';
-export { gaussianBlur } from './image-ops.js';
+export { gaussianBlur, gaussianBlur3d } from './image-ops.js';
 
 // Randomness and SmoothGrad.
 export * from './seeded-random.js';

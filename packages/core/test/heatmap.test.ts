@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidOptionError, gaussianBlur, minMaxNormalize, reduceChannels, resizeMap } from '@tfxai/core';
+import { InvalidOptionError, gaussianBlur, gaussianBlur3d, minMaxNormalize, reduceChannels, resizeMap } from '@tfxai/core';
 import { expectAllClose, expectNoLeak, forEachBackend } from '@tfxai/test-utils';
 
 describe('heatmap maths', () => {
@@ -63,6 +63,45 @@ describe('heatmap maths', () => {
       });
       expectAllClose(blurred, expected, 1e-6);
       tf.dispose([flat, blurredFlat, impulse]);
+    });
+
+    it('gaussianBlur3d equals a direct 3-D convolution with mirrored edges, everywhere', async () => {
+      // Slow reference: the full 3-D kernel g(a) g(b) g(c), indices reflected at the edges (-1 -> 1, n -> n - 2).
+      const direct = (values: Float32Array, [n, d, h, w, ch]: number[], sigma: number) => {
+        const radius = Math.min(Math.ceil(3 * sigma), d - 1, h - 1, w - 1);
+        const g = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+        const total = g.reduce((a, b) => a + b);
+        const reflect = (i: number, size: number) => (i < 0 ? -i : i >= size ? 2 * (size - 1) - i : i);
+        const out = new Float64Array(values.length);
+        for (let b = 0; b < n; b++) for (let z = 0; z < d; z++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < ch; c++) {
+          let sum = 0;
+          for (let dz = -radius; dz <= radius; dz++) for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+            const at = ((((b * d + reflect(z + dz, d)) * h + reflect(y + dy, h)) * w + reflect(x + dx, w)) * ch) + c;
+            sum += ((g[dz + radius]! * g[dy + radius]! * g[dx + radius]!) / total ** 3) * values[at]!;
+          }
+          out[((((b * d + z) * h + y) * w + x) * ch) + c] = sum;
+        }
+        return out;
+      };
+      const shape = [2, 5, 6, 7, 2];
+      const values = Float32Array.from({ length: 2 * 5 * 6 * 7 * 2 }, (_, i) => Math.sin(1.7 * i) + ((i * 7919) % 13) / 13);
+      const volumes = tf.tensor5d(values, shape as [number, number, number, number, number]);
+      // sigma 0.8: radius 3; sigma 2: radius 6 capped at 4 by the depth.
+      for (const sigma of [0.8, 2]) {
+        const [blurred] = await expectNoLeak(async () => {
+          const t = gaussianBlur3d(volumes, sigma);
+          const data = await t.data();
+          t.dispose();
+          return [data];
+        });
+        expect(blurred!.length).to.equal(values.length);
+        expectAllClose(blurred!, direct(values, shape, sigma), 1e-5);
+      }
+      // A depth of 1 leaves nothing to reflect: the volume comes back unchanged, as gaussianBlur does for a 1-pixel side.
+      const thin = tf.tensor5d(values.slice(0, 6 * 7 * 2), [1, 1, 6, 7, 2]);
+      const same = gaussianBlur3d(thin, 1);
+      expectAllClose(await same.data(), values.slice(0, 6 * 7 * 2), 0);
+      tf.dispose([volumes, thin, same]);
     });
   });
 });

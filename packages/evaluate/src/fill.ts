@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidOptionError, checkChoice, checkNumber, gaussianBlur } from '@tfxai/core';
+import { checkChoice, checkNumber, gaussianBlur, gaussianBlur3d } from '@tfxai/core';
 
 /** What removed pixels are replaced with. */
 export type FillMode = 'constant' | 'mean' | 'blur';
@@ -7,11 +7,11 @@ export const FILL_MODES: readonly FillMode[] = ['constant', 'mean', 'blur'];
 
 /** The fill options of the deletion and insertion curves. */
 export interface FillOptions {
-  /** `'constant'`: `fillValue`; `'mean'`: the image's mean per channel; `'blur'`: a Gaussian blur of the image (2-D only). Default 'constant'. */
+  /** `'constant'`: `fillValue`; `'mean'`: the image's mean per channel; `'blur'`: a Gaussian blur of the image (2-D, or 3-D on volumes). Default 'constant'. */
   fill?: FillMode;
   /** The constant of `fill: 'constant'`. Default 0. */
   fillValue?: number;
-  /** The blur's standard deviation in pixels, for `fill: 'blur'`. Default 5. */
+  /** The blur's standard deviation in pixels (voxels), for `fill: 'blur'`. Default 5. */
   blurSigma?: number;
 }
 export const FILL_OPTION_KEYS = ['fill', 'fillValue', 'blurSigma'] as const;
@@ -28,7 +28,6 @@ export function resolveFill(options: FillOptions): Required<FillOptions> {
 /**
  * The fill of one image (1, ...spatial, C): what a removed pixel shows.
  * The caller disposes it.
- * @throws InvalidOptionError for 'blur' on a volume
  */
 export function fillFor(image: tf.Tensor, fill: Required<FillOptions>): tf.Tensor {
   return tf.tidy(() => {
@@ -40,8 +39,8 @@ export function fillFor(image: tf.Tensor, fill: Required<FillOptions>): tf.Tenso
         return tf.broadcastTo(tf.mean(image, spatialAxes, true), image.shape);
       }
       case 'blur':
-        if (image.rank !== 4) throw new InvalidOptionError('fill', `'blur' works on 2-D images (N, H, W, C); got shape [${image.shape}]; use 'constant' or 'mean' for volumes`);
-        return gaussianBlur(image as tf.Tensor4D, fill.blurSigma);
+        // prepareModelInputs admits rank 4 (images) and 5 (volumes) only.
+        return image.rank === 5 ? gaussianBlur3d(image as tf.Tensor5D, fill.blurSigma) : gaussianBlur(image as tf.Tensor4D, fill.blurSigma);
     }
   });
 }

@@ -1,11 +1,36 @@
 import { InvalidInputError, type RandomSource } from '@tfxai/core';
 import { standardNormal } from './normal-noise.js';
 
-/** Offsets (row, column) of the eight neighbours and their weights, as in ROAD's reference code (direct 1/6, diagonal 1/12). */
-const NEIGHBOURS: readonly [number, number, number][] = [
-  [1, 1, 1 / 12], [0, 1, 1 / 6], [-1, 1, 1 / 12], [1, -1, 1 / 12],
-  [0, -1, 1 / 6], [-1, -1, 1 / 12], [1, 0, 1 / 6], [-1, 0, 1 / 6],
+/** An offset (depth, row, column) to a neighbour and its weight. */
+type Neighbour = readonly [number, number, number, number];
+
+/** The eight 2-D neighbours (row, column) and their weights, as in ROAD's reference code (direct 1/6, diagonal 1/12). */
+const NEIGHBOURS_2D: readonly Neighbour[] = [
+  [0, 1, 1, 1 / 12], [0, 0, 1, 1 / 6], [0, -1, 1, 1 / 12], [0, 1, -1, 1 / 12],
+  [0, 0, -1, 1 / 6], [0, -1, -1, 1 / 12], [0, 1, 0, 1 / 6], [0, -1, 0, 1 / 6],
 ];
+
+/**
+ * The 3-D neighbours: the paper's weights by distance, carried to a voxel
+ * grid. The 6 face neighbours (distance 1) take the direct weight 1/6, the 12
+ * edge neighbours (distance sqrt 2, what the 2-D diagonals are) the diagonal
+ * weight 1/12; the 8 corners (distance sqrt 3) have no weight in the paper and
+ * are left out. The set is symmetric, so a linear function is still its own
+ * weighted neighbour mean.
+ */
+const NEIGHBOURS_3D: readonly Neighbour[] = (() => {
+  const out: Neighbour[] = [];
+  for (let dz = -1; dz <= 1; dz++) {
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const distance = Math.abs(dz) + Math.abs(dr) + Math.abs(dc);
+        if (distance === 1) out.push([dz, dr, dc, 1 / 6]);
+        else if (distance === 2) out.push([dz, dr, dc, 1 / 12]);
+      }
+    }
+  }
+  return out;
+})();
 
 /**
  * ROAD's noisy linear imputation (Rong, Leemann, Borisov, Kasneci & Kasneci
@@ -24,26 +49,46 @@ const NEIGHBOURS: readonly [number, number, number][] = [
  * @throws InvalidInputError when every pixel is removed (nothing to impute from)
  */
 export function noisyLinearImputation(image: Float32Array, height: number, width: number, channels: number, removed: Uint8Array, noise: number, random: RandomSource): Float32Array {
+  return imputeOnGrid(image, [1, height, width], channels, removed, noise, random, NEIGHBOURS_2D, 'pixel');
+}
+
+/**
+ * {@link noisyLinearImputation} on a volume: the same sparse system with the
+ * 3-D neighbourhood (6 face neighbours at weight 1/6, 12 edge neighbours at
+ * 1/12; see `NEIGHBOURS_3D` for why).
+ * @param volume (D, H, W, C) row-major
+ * @param removed (D, H, W), 1 for a voxel to impute
+ * @returns a new (D, H, W, C) volume
+ * @throws InvalidInputError when every voxel is removed
+ */
+export function noisyLinearImputation3d(volume: Float32Array, depth: number, height: number, width: number, channels: number, removed: Uint8Array, noise: number, random: RandomSource): Float32Array {
+  return imputeOnGrid(volume, [depth, height, width], channels, removed, noise, random, NEIGHBOURS_3D, 'voxel');
+}
+
+function imputeOnGrid(image: Float32Array, grid: readonly [number, number, number], channels: number, removed: Uint8Array, noise: number, random: RandomSource, neighbours: readonly Neighbour[], unit: string): Float32Array {
+  const [depth, height, width] = grid;
+  const size = depth * height * width;
   const unknown: number[] = [];
-  const index = new Int32Array(height * width).fill(-1);
-  for (let p = 0; p < height * width; p++) if (removed[p]) index[p] = unknown.push(p) - 1;
+  const index = new Int32Array(size).fill(-1);
+  for (let p = 0; p < size; p++) if (removed[p]) index[p] = unknown.push(p) - 1;
   const out = Float32Array.from(image);
   if (unknown.length === 0) return out;
-  if (unknown.length === height * width) throw new InvalidInputError('noisy linear imputation needs at least one pixel that is kept; every pixel was removed');
+  if (unknown.length === size) throw new InvalidInputError(`noisy linear imputation needs at least one ${unit} that is kept; every ${unit} was removed`);
   const n = unknown.length;
   // Per unknown: the diagonal (sum of in-image neighbour weights) and its unknown neighbours.
   const diagonal = new Float64Array(n);
   const neighbourOf: { j: number; w: number }[][] = [];
   const knownOf: { p: number; w: number }[][] = [];
   for (let u = 0; u < n; u++) {
-    const [row, col] = [Math.floor(unknown[u]! / width), unknown[u]! % width];
+    const p = unknown[u]!;
+    const [slice, row, col] = [Math.floor(p / (height * width)), Math.floor(p / width) % height, p % width];
     const inner: { j: number; w: number }[] = [];
     const outer: { p: number; w: number }[] = [];
-    for (const [dr, dc, w] of NEIGHBOURS) {
-      const [r, c] = [row + dr, col + dc];
-      if (r < 0 || c < 0 || r >= height || c >= width) continue;
+    for (const [dz, dr, dc, w] of neighbours) {
+      const [z, r, c] = [slice + dz, row + dr, col + dc];
+      if (z < 0 || r < 0 || c < 0 || z >= depth || r >= height || c >= width) continue;
       diagonal[u] += w;
-      const q = r * width + c;
+      const q = (z * height + r) * width + c;
       if (index[q]! >= 0) inner.push({ j: index[q]!, w });
       else outer.push({ p: q, w });
     }

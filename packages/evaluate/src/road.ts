@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, checkInteger, checkNumber, checkSeed, mixSeed, rejectUnknownKeys, seededRandom, type ModelLike } from '@tfxai/core';
+import { InvalidOptionError, checkInteger, checkNumber, checkSeed, mixSeed, rejectUnknownKeys, seededRandom, type ModelLike, type RandomSource } from '@tfxai/core';
 import { featuresByAttribution, pixelFeatures } from './features.js';
 import { checkBatch, mapOf, readMaps } from './host-maps.js';
 import { batchedTargetScores, prepareModelInputs } from './model-inputs.js';
-import { noisyLinearImputation } from './noisy-linear-imputation.js';
+import { noisyLinearImputation, noisyLinearImputation3d } from './noisy-linear-imputation.js';
 import { mean } from './statistics.js';
 
 /** Options of {@link road}. */
 export interface RoadOptions {
-  /** Fractions of the pixels removed, each in (0, 1). Default 0.1, 0.2, ..., 0.9 (the paper's). */
+  /** Fractions of the pixels (voxels) removed, each in (0, 1). Default 0.1, 0.2, ..., 0.9 (the paper's). */
   fractions?: readonly number[];
   /** Standard deviation of the noise added to imputed values. Default 0.01 (the reference code's). */
   noise?: number;
@@ -39,10 +39,11 @@ export interface RoadResult {
  *
  *   MoRF(q) = f_t(impute(x, top q of R)),  LeRF(q) = f_t(impute(x, bottom q of R)).
  *
- * 2-D images only (the imputation's neighbourhood is 2-D). The noise is drawn
+ * 2-D images and 3-D volumes (on volumes a voxel is imputed from its 6 face
+ * and 12 edge neighbours; see `noisyLinearImputation3d`). The noise is drawn
  * on the host from `seed`.
- * @param images (N, H, W, C)
- * @param maps (N, H, W)
+ * @param images (N, H, W, C) or (N, D, H, W, C)
+ * @param maps (N, H, W) or (N, D, H, W)
  */
 export async function road(model: ModelLike, images: tf.Tensor, maps: tf.Tensor, targets: number | readonly number[], options: RoadOptions = {}): Promise<RoadResult[]> {
   rejectUnknownKeys('options', options, ['fractions', 'noise', 'seed', 'batchSize']);
@@ -52,14 +53,20 @@ export async function road(model: ModelLike, images: tf.Tensor, maps: tf.Tensor,
   const noise = checkNumber('noise', options.noise ?? 0.01, { min: 0 });
   const seed = checkSeed('seed', options.seed ?? 0);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1);
-  if (images instanceof tf.Tensor && images.rank !== 4) throw new InvalidInputError(`ROAD works on 2-D images (N, H, W, C); got shape [${images.shape}]`);
   const inputs = await prepareModelInputs(model, images, targets);
   try {
-    const [batch, height, width, channels] = inputs.images.shape as [number, number, number, number];
+    const batch = inputs.images.shape[0]!;
+    const { spatialShape, channels } = inputs;
+    // A 2-D image is a volume of depth 1 for the bookkeeping; each keeps its own neighbourhood.
+    const [depth, height, width] = spatialShape.length === 3 ? (spatialShape as [number, number, number]) : [1, spatialShape[0]!, spatialShape[1]!];
+    const impute = (image: Float32Array, removed: Uint8Array, random: RandomSource) =>
+      spatialShape.length === 3
+        ? noisyLinearImputation3d(image, depth, height, width, channels, removed, noise, random)
+        : noisyLinearImputation(image, height, width, channels, removed, noise, random);
     const hostMaps = await readMaps(maps, 'maps', inputs.spatialShape);
     checkBatch(hostMaps, batch, 'maps');
     const pixels = (await inputs.images.data()) as Float32Array;
-    const size = height * width;
+    const size = depth * height * width;
     const results: RoadResult[] = [];
     for (let i = 0; i < batch; i++) {
       const order = featuresByAttribution(mapOf(hostMaps, i), pixelFeatures(size));
@@ -72,13 +79,13 @@ export async function road(model: ModelLike, images: tf.Tensor, maps: tf.Tensor,
           const chosen = direction === 'morf' ? order.slice(0, count) : order.slice(size - count);
           for (const p of chosen) removed[p] = 1;
           const random = seededRandom(mixSeed(seed, (i * 2 + o) * fractions.length + k));
-          imputed.push(noisyLinearImputation(image, height, width, channels, removed, noise, random));
+          imputed.push(impute(image, removed, random));
         });
       }
       const scores = await batchedTargetScores(inputs.adapter, imputed.length, inputs.targets[i]!, batchSize, (start, end) => {
         const values = new Float32Array((end - start) * size * channels);
         for (let k = start; k < end; k++) values.set(imputed[k]!, (k - start) * size * channels);
-        return tf.tensor4d(values, [end - start, height, width, channels]);
+        return tf.tensor(values, [end - start, ...spatialShape, channels]);
       });
       const morf = scores.slice(0, fractions.length);
       const lerf = scores.slice(fractions.length);

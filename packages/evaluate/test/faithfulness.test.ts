@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidInputError, InvalidOptionError, seededRandom } from '@tfxai/core';
+import { InvalidInputError, InvalidOptionError, gaussianBlur3d, seededRandom } from '@tfxai/core';
 import { deletionCurves, insertionCurves, muFidelity, trapezoidArea } from '@tfxai/evaluate';
 import { expectAllClose, expectNoLeak, expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
 import { linearModel, seededValues } from './linear-model.js';
@@ -142,8 +142,13 @@ forEachBackend(() => {
       expectAllClose(curve!.scores, hand, 1e-4);
       const [mu] = await expectNoLeak(() => muFidelity(model, x, maps, 0, { samples: 40, gridSize: 2 }));
       expect(mu).to.be.closeTo(1, 1e-5);
-      expect(await expectNoLeakOnThrow(() => deletionCurves(model, x, maps, 0, { fill: 'blur' }))).to.be.instanceOf(InvalidOptionError);
-      tf.dispose([x, w, maps]);
+      // The blur fill blurs the volume in 3-D: deletion's end point is the linear model on gaussianBlur3d(x).
+      const [blurred] = await expectNoLeak(() => deletionCurves(model, x, maps, 0, { steps: 2, fill: 'blur', blurSigma: 1 }));
+      const blurredX = gaussianBlur3d(x as tf.Tensor5D, 1);
+      const blurredScore = Array.from(await blurredX.data()).reduce((s, v, i) => s + v * wValues[i]!, 0);
+      expect(blurred!.scores[2]).to.be.closeTo(blurredScore, 1e-4);
+      expect(blurred!.scores[0]).to.be.closeTo(total, 1e-4);
+      tf.dispose([x, w, maps, blurredX]);
     });
   });
 

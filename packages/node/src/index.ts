@@ -19,5 +19,5 @@ export * from './map-warnings.js';
 export * from './shard.js';
 export * from './run-manifest.js';
 export { MAX_IMAGE_PIXELS } from './image-size-guard.js';
-export { RECORD_KEYWORD, pngFacts, type OutputRecord, type PngFacts, type RunRecord } from './run-record.js';
+export { RECORD_KEYWORD, canonicalJson, pngFacts, type OutputRecord, type PngFacts, type RunRecord } from './run-record.js';
 export * from './medical/index.js';

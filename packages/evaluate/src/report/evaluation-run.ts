@@ -5,6 +5,7 @@ import { InvalidInputError, InvalidOptionError, TfxaiError, adaptModel, checkInt
 import {
   IMAGE_EXTENSIONS,
   ImageReadError,
+  canonicalJson,
   checkStandardize,
   collectInputs,
   loadModelFromFile,
@@ -38,6 +39,8 @@ import { svgToPng } from './svg-png.js';
 /** One method's randomisation cascade, as stored in results/cascade--<method>.json. */
 export interface CascadeSummary {
   method: string;
+  /** The method's options as canonical JSON, as in {@link SampleEvaluation}: `resume` redoes the cascade when they differ. */
+  methodOptions?: string;
   samples: string[];
   stages: { layer: string; spearman: number; ssim: number }[];
   /** The strip of maps (PNG) of the first image. */
@@ -144,6 +147,8 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const standardize = checkStandardize(options.standardize ?? 'none', spec.channels ?? undefined);
   const methodFor = (name: string, m: typeof model): XaiMethod => options.registry.decoder(name)(m, options.methodOptions?.[name] as never);
   const instances = new Map(methods.map((name) => [name, methodFor(name, model)]));
+  // What each pair's result records of its method, so that `resume` redoes a pair whose options changed.
+  const optionsRecord = new Map(methods.map((name) => [name, canonicalJson(options.methodOptions?.[name] ?? {})]));
   const items = await collectInputs([...options.inputs], { glob: options.glob });
   const maskFiles = await listMasks(options.masksDir);
   // Named like explain's outputs: the sample's path without its image extension, separators as '.'.
@@ -169,7 +174,13 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
         break;
       }
       const sample = item.sample;
-      const stored = options.resume ? await Promise.all(methods.map((m) => readJson<SampleEvaluation>(resultFile(sample, m)))) : [];
+      const stored = options.resume
+        ? await Promise.all(methods.map(async (m) => {
+            const found = await readJson<SampleEvaluation>(resultFile(sample, m));
+            // Reused only when recorded with the same method and options (older files without a record are redone).
+            return found?.method === m && found.methodOptions === optionsRecord.get(m) ? found : undefined;
+          }))
+        : [];
       const needInput = inputsForCascade.length < randomisationImages && isLayersModel(model);
       if (options.resume && stored.every((s) => s !== undefined) && !needInput) {
         evaluations.push(...(stored as SampleEvaluation[]));
@@ -211,6 +222,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
               const evaluation: SampleEvaluation = {
                 sample,
                 method: name,
+                methodOptions: optionsRecord.get(name)!,
                 target,
                 heatmapSeconds,
                 deletion: deletion!,
@@ -261,7 +273,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
         for (const name of methods) {
           const jsonFile = path.join(resultsDir, `cascade--${safeStem(name)}.json`);
           const previous = options.resume ? await readJson<CascadeSummary>(jsonFile) : undefined;
-          if (previous) {
+          if (previous && previous.method === name && previous.methodOptions === optionsRecord.get(name)) {
             cascades.push(previous);
             continue;
           }
@@ -276,6 +288,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
           await writeFileAtomic(picture, await svgToPng(await mapStripSvg(`${name}: cascading randomisation from the top layer (${inputsForCascade[0]!.sample})`, tiles, height, width)));
           const summaryEntry: CascadeSummary = {
             method: name,
+            methodOptions: optionsRecord.get(name)!,
             samples: inputsForCascade.map((c) => c.sample),
             stages: result.stages.map((stage) => ({ layer: stage.layer, spearman: mean(stage.spearman), ssim: mean(stage.ssim) })),
             picture,

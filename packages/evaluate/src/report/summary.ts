@@ -4,6 +4,8 @@ import { mean, standardDeviation } from '../statistics.js';
 export interface SampleEvaluation {
   sample: string;
   method: string;
+  /** The method's options as canonical JSON (keys sorted; `{}` for none): `resume` redoes the pair when they differ. Absent in files written before it was recorded (such pairs are redone). */
+  methodOptions?: string;
   target: number;
   /** Seconds to compute the heatmap. */
   heatmapSeconds: number;
