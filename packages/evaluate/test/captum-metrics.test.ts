@@ -126,6 +126,28 @@ forEachBackend(() => {
       tf.dispose([w, x]);
     });
 
+    it('on volumes (N, D, H, W, C): the same hand-computed values for gradient x input of a linear 3-D model', async () => {
+      const volume = [2, 2, 5, 2]; // D * H * W * C = 40, as the images above
+      const w = tf.tensor(wValues, volume);
+      const x = tf.tensor(xValues, [2, ...volume]);
+      const explain: ExplainFunction = async (images) => tf.mul(images, w);
+      const volumePerturbation = (e: number, s: number) => tf.tensor(perturbationValues(e, s), volume);
+      const values = await expectNoLeak(() => maxSensitivity(explain, x, [0, 0], { samples: 3, perturbation: volumePerturbation as never }));
+      for (let e = 0; e < 2; e++) {
+        const wx = Float64Array.from(xValues.subarray(e * D, (e + 1) * D), (v, i) => v * wValues[i]!);
+        const hand = Math.max(...[0, 1, 2].map((s) => {
+          const wu = Float64Array.from(perturbationValues(e, s), (v, i) => v * wValues[i]!);
+          return Math.sqrt(dot(wu, wu)) / Math.sqrt(dot(wx, wx));
+        }));
+        expect(values[e]).to.be.closeTo(hand, 1e-5 * hand);
+      }
+      // Infidelity on the same volumes: 0 for the exact attributions (the weights) of the linear 3-D model.
+      const exact = tf.stack([w, w]);
+      const infidelities = await expectNoLeak(() => infidelity(linearModel(w, 0.3) as never, x, exact, 0, { samples: 3, perturbation: volumePerturbation as never }));
+      for (const value of infidelities) expect(value).to.be.at.most(1e-9);
+      tf.dispose([w, x, exact]);
+    });
+
     it("is 0 for the saliency of a linear model (the method from the registry), and matches the default noise's scale", async () => {
       const w = tf.tensor3d(wValues, [H, W, C]);
       const x = tf.tensor4d(xValues, [2, H, W, C]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidInputError, LayerNotFoundError, createRegistry } from '@tfxai/core';
-import { heatmapExplainer, modelParameterRandomisation, randomLogit, type RandomisationResult } from '@tfxai/evaluate';
+import { InvalidInputError, LayerNotFoundError, createRegistry, withTfxaiKernels } from '@tfxai/core';
+import { heatmapExplainer, modelParameterRandomisation, randomLogit, type ExplainFunction, type RandomisationResult } from '@tfxai/evaluate';
 import { officialModules } from 'tfxai';
 import { expectNoLeak, expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
 import { edgeDetectorModule } from './edge-method.js';
@@ -84,6 +84,45 @@ forEachBackend(() => {
       edges.randomTargets.forEach((t, i) => expect(t).to.not.equal([0, 1][i]));
       for (const v of [...edges.ssim, ...edges.spearman]) expect(v).to.be.closeTo(1, 1e-9);
       for (const v of saliency.ssim) expect(v).to.be.below(0.8);
+    });
+  });
+
+  describe('on volumes (N, D, H, W, C)', () => {
+    const [VD, VH, VW] = [6, 7, 8];
+    let model: tf.LayersModel;
+    let volumes: tf.Tensor;
+    before(() => {
+      const sequential = tf.sequential();
+      sequential.add(tf.layers.conv3d({ name: 'conv1', inputShape: [VD, VH, VW, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
+      sequential.add(tf.layers.flatten({ name: 'flatten' }));
+      sequential.add(tf.layers.dense({ name: 'dense', units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }) }));
+      model = sequential;
+      volumes = tf.tensor(seededValues(2 * VD * VH * VW, 13), [2, VD, VH, VW, 1]);
+    });
+    after(() => {
+      model.dispose();
+      volumes.dispose();
+    });
+    // A volume saliency (|input gradient| of the class score, (N, D, H, W)) and a weight-blind edge map.
+    const saliency3d = (m: tf.LayersModel): ExplainFunction => async (x, targets) =>
+      withTfxaiKernels(() =>
+        tf.tidy(() => {
+          const oneHot = tf.oneHot(targets as number[], 3).toFloat();
+          return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(m.predict(v) as tf.Tensor, oneHot)))(x).abs().squeeze([4]);
+        }),
+      );
+    const edges3d: ExplainFunction = async (x) => tf.tidy(() => tf.abs(tf.sub(x.slice([0, 0, 0, 1, 0], [-1, -1, -1, -1, -1]), x.slice([0, 0, 0, 0, 0], [-1, -1, -1, VW - 1, -1]))).squeeze([4]));
+
+    it('parameter randomisation and random logit separate a volume saliency from a weight-blind edge map', async () => {
+      const saliency: RandomisationResult = await expectNoLeak(() => modelParameterRandomisation(model, saliency3d, volumes, [0, 1], { seed: 5 }));
+      const edges = await expectNoLeak(() => modelParameterRandomisation(model, () => edges3d, volumes, [0, 1], { seed: 5 }));
+      expect(saliency.stages.map((stage) => stage.layer)).to.deep.equal(['dense', 'conv1']);
+      for (const stage of edges.stages) for (const v of [...stage.spearman, ...stage.ssim]) expect(v).to.be.closeTo(1, 1e-9);
+      expect(meanOf(saliency.stages[saliency.stages.length - 1]!.spearman)).to.be.below(0.5);
+      const edgeLogit = await expectNoLeak(() => randomLogit(edges3d, volumes, [0, 1], { numClasses: 3, seed: 1 }));
+      const saliencyLogit = await randomLogit(saliency3d(model), volumes, [0, 1], { numClasses: 3, seed: 1 });
+      for (const v of [...edgeLogit.ssim, ...edgeLogit.spearman]) expect(v).to.be.closeTo(1, 1e-9);
+      for (const v of saliencyLogit.spearman) expect(v).to.be.below(0.9);
     });
   });
 });
