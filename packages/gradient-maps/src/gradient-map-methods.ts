@@ -3,7 +3,6 @@ import { GRADIENT_SHAP_OPTIONS } from './gradient-shap-options.js';
 import { GradientShap } from './gradient-shap.js';
 import { GRADIENT_MAP_OPTIONS } from './gradient-map-method.js';
 import { GuidedBackprop } from './guided-backprop.js';
-import { GUIDED_GRAD_CAM_OPTIONS, GuidedGradCam } from './guided-grad-cam.js';
 import { Saliency } from './saliency.js';
 
 /**
@@ -14,6 +13,5 @@ import { Saliency } from './saliency.js';
 export const GRADIENT_MAP_METHODS = {
   gradientShap: { method: GradientShap, name: 'gradient-shap', aliases: ['GradientShap', 'GradientSHAP'], options: GRADIENT_SHAP_OPTIONS, description: 'GradientSHAP: expected gradients over random baselines with input noise (Lundberg & Lee 2017, as in Captum)' },
   guidedBackprop: { method: GuidedBackprop, name: 'guided-backprop', aliases: ['guidedbackprop', 'GuidedBackpropagation', 'gb'], nativeSmoothGrad: true, options: GRADIENT_MAP_OPTIONS, description: 'Guided Backpropagation: input gradient with ReLUs passing back only positive gradient (Springenberg et al. 2015)' },
-  guidedGradCam: { method: GuidedGradCam, name: 'guided-gradcam', aliases: ['GuidedGradCAM', 'ggc'], nativeSmoothGrad: true, options: GUIDED_GRAD_CAM_OPTIONS, description: 'Guided Grad-CAM: guided backpropagation gated by the upsampled Grad-CAM map (Selvaraju et al. 2017)' },
   saliency: { method: Saliency, name: 'saliency', aliases: ['SaliencyMap', 'sm'], nativeSmoothGrad: true, options: GRADIENT_MAP_OPTIONS, description: 'Saliency map: the input gradient of the class score, |max| over channels (Simonyan et al. 2014)' },
 } satisfies Record<string, MethodRow<never>>;
