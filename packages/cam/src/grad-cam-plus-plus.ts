@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { MethodServices, ModelLike } from '@tfxai/core';
 import { CamMethod } from './cam-method.js';
 import type { CamOptions } from './cam-options.js';
 
@@ -16,10 +15,6 @@ export type GradCamPlusPlusOptions = CamOptions;
  */
 export class GradCamPlusPlus extends CamMethod {
   readonly name = 'gradcam++';
-
-  constructor(model: ModelLike, options: GradCamPlusPlusOptions | undefined, services: MethodServices) {
-    super(model, options, services);
-  }
 
   protected async weightedMaps(batch: tf.Tensor4D, targets: number[], numClasses: number): Promise<tf.Tensor3D> {
     const { activations, gradients } = this.layer.activationsAndGradients(batch, targets, numClasses);

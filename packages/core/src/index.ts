@@ -9,6 +9,7 @@ export * from './errors.js';
 // The method contract, its registration and the registry.
 export { XaiMethod, type AttributionResult, type MethodOptions } from './xai-method.js';
 export { defineMethod, MethodRegistration, type MethodCreate, type MethodDefinition } from './define-method.js';
+export { methodModule, type MethodRow } from './method-module.js';
 export { XaiRegistry, createRegistry, declaredOptions, type MethodFactory, type MethodInfo } from './registry.js';
 export { methodKey } from './method-name.js';
 export { coreModule } from './core-module.js';

@@ -8,6 +8,9 @@ import {
   createRegistry,
   defineMethod,
   methodKey,
+  methodModule,
+  type MethodServices,
+  type OptionSpec,
   type ModelLike,
   type XaiMethod,
 } from '@tfxai/core';
@@ -97,6 +100,25 @@ describe('XaiRegistry', () => {
   it('ignores modules that register no method', () => {
     const registry = createRegistry(new ContainerModule(() => {}));
     expect(registry.names()).to.deep.equal([]);
+  });
+
+  it('registers a table row with methodModule: the class built with model, options and services, its names and options declared', () => {
+    class Probe {
+      readonly name = 'row-probe';
+      constructor(readonly model: ModelLike, readonly options: { tag?: string } | undefined, readonly services: MethodServices) {}
+      async computeHeatmap(): Promise<never> { throw new Error('not used'); }
+    }
+    const options: OptionSpec[] = [{ name: 'tag', type: 'string', doc: 'a tag' }];
+    const registry = createRegistry(methodModule({ method: Probe as unknown as new (m: ModelLike, o: { tag?: string } | undefined, s: MethodServices) => XaiMethod, name: 'row-probe', aliases: ['rp'], options, description: 'a row' }));
+    const built = registry.decoder<{ tag: string }>('RP')(model, { tag: 'y' }) as unknown as Probe;
+    expect(built).to.be.instanceOf(Probe);
+    expect(built.model).to.equal(model);
+    expect(built.options).to.deep.equal({ tag: 'y' });
+    expect(built.services.adaptModel).to.equal(adaptModel);
+    const listed = registry.names().find((m) => m.name === 'row-probe')!;
+    expect(listed.aliases).to.deep.equal(['rp']);
+    expect(listed.description).to.equal('a row');
+    expect(() => registry.decoder('row-probe')(model, { tga: 'y' } as never)).to.throw(/tga/);
   });
 
   it('rejects an empty method name', () => {

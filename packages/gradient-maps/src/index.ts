@@ -2,8 +2,6 @@ export * from './saliency.js';
 export * from './saliency-module.js';
 export * from './guided-backprop.js';
 export * from './guided-backprop-module.js';
-export * from './guided-grad-cam.js';
-export * from './guided-grad-cam-module.js';
 export * from './gradient-shap.js';
 export * from './gradient-shap-module.js';
 export * from './gradient-shap-options.js';

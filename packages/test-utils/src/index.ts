@@ -3,3 +3,5 @@ export * from './leaks.js';
 export * from './numbers.js';
 export * from './graph-model-from-nodes.js';
 export * from './keras-like-models.js';
+export * from './relu-softmax-cnn.js';
+export * from './bad-image-cases.js';

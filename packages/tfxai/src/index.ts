@@ -10,6 +10,8 @@ export * from '@tfxai/gradient-maps';
 // Keras 3-D layers tfjs-layers lacks, registered for model loading (adds class names only; see the package).
 export * from '@tfxai/volume-layers';
 export { registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels } from '@tfxai/wasm-kernels';
+export * from './guided-grad-cam.js';
+export * from './guided-grad-cam-module.js';
 export * from './official-modules.js';
 export * from './default-registry.js';
 export type { OfficialMethodName, OfficialMethodOptions, WithSmoothGrad } from './method-options.js';

@@ -1,7 +1,8 @@
 import type { SmoothGradOptions } from '@tfxai/core';
 import type { IntegratedGradientsOptions } from '@tfxai/integrated-gradients';
 import type { GradCamOptions, GradCamPlusPlusOptions, ScoreCamOptions } from '@tfxai/cam';
-import type { GradientShapOptions, GuidedBackpropOptions, GuidedGradCamOptions, SaliencyOptions } from '@tfxai/gradient-maps';
+import type { GradientShapOptions, GuidedBackpropOptions, SaliencyOptions } from '@tfxai/gradient-maps';
+import type { GuidedGradCamOptions } from './guided-grad-cam.js';
 import type { KernelShapOptions, LimeOptions, OcclusionOptions } from '@tfxai/perturbation';
 
 /** What the registry adds to a method without native SmoothGrad: the `smoothGrad` option (see NoiseTunnel). */

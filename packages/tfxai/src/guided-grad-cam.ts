@@ -13,8 +13,7 @@ import {
   type OptionSpec,
   type XaiMethod,
 } from '@tfxai/core';
-import { GRADIENT_MAP_OPTIONS, type GradientMapOptions } from './gradient-map-method.js';
-import { GuidedBackprop } from './guided-backprop.js';
+import { GRADIENT_MAP_OPTIONS, GuidedBackprop, type GradientMapOptions } from '@tfxai/gradient-maps';
 
 /** Options of {@link GuidedGradCam}: Guided Backpropagation's, plus Grad-CAM's layer and ReLU. */
 export interface GuidedGradCamOptions extends GradientMapOptions {
@@ -41,7 +40,9 @@ export const GUIDED_GRAD_CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
 
 /**
  * Guided Grad-CAM (Selvaraju et al. 2017): Guided Backpropagation's fine detail
- * gated by Grad-CAM's class localisation.
+ * gated by Grad-CAM's class localisation. It composes a method of @tfxai/gradient-maps
+ * with one of @tfxai/cam, so it lives here in the umbrella, which has both; the method
+ * packages each depend on @tfxai/core only.
  * - `computeHeatmap`: AUCMEDI's composition: the guided-backprop heatmap times the
  *   Grad-CAM heatmap (feature resolution, resized bilinearly to the image), min-max
  *   normalised. With `{ absolute: false, relu: false }` it reproduces AUCMEDI's `GuidedGradCAM`.

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { gradCamModule } from '@tfxai/cam';
-import { InvalidOptionError, LayerNotFoundError, createRegistry, resizeMap } from '@tfxai/core';
-import { guidedBackpropModule, guidedGradCamModule, type GuidedGradCamOptions } from '@tfxai/gradient-maps';
-import { expectAllClose, expectNoLeak, forEachBackend } from '@tfxai/test-utils';
-import { reluSoftmaxCnn, seededImages } from './models.js';
+import { InvalidOptionError, LayerNotFoundError, createRegistry, gradCamModule, guidedBackpropModule, guidedGradCamModule, resizeMap, type GuidedGradCamOptions } from 'tfxai';
+import { expectAllClose, expectNoLeak, forEachBackend, itRejectsBadImages, reluSoftmaxCnn, seededImages } from '@tfxai/test-utils';
 
 const registry = createRegistry(guidedGradCamModule, guidedBackpropModule, gradCamModule);
 
@@ -105,6 +102,8 @@ describe('Guided Grad-CAM', () => {
       expect(() => registry.decoder('ggc')(model, { resolution: 'feature' })).to.throw(InvalidOptionError, /'options.resolution'.*unknown option/);
       dense.dispose();
     });
+
+    itRejectsBadImages('guided-gradcam', () => registry.decoder('guided-gradcam')(model, { smoothGrad: { samples: 2 } }));
   });
 });
 
