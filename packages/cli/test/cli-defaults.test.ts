@@ -1,36 +1,24 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { readImage } from '@tfxai/node';
+import { IMAGES, MODEL, REPO, runTfxai, type CliRun } from './run-cli.js';
 
 // A newcomer's run: the example model with no options, the backend line, class
 // names, constant-map warnings, shards and their summary, all through the real binary.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../../..');
-const BIN = path.resolve(here, '../src/bin.js');
 const EXAMPLE = path.join(REPO, 'examples/synthetic-shapes');
-const MODEL = path.join(EXAMPLE, 'model/model.json');
-const IMAGES = path.join(EXAMPLE, 'images');
 const FLAT_PLUGIN = path.resolve(here, 'plugins/flat-map-plugin.js');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** The real binary in a child process; TFXAI_BACKEND and scheduler variables only as given. */
 function tfxai(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'TFXAI_BACKEND' && !k.startsWith('SLURM_') && !k.startsWith('JOB_COMPLETION')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...base, ...env }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+  return runTfxai(args, { env: { ...base, ...env } });
 }
 
 interface JsonSample {

@@ -1,23 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { encodeNifti1, readNifti } from '@tfxai/node';
+import { MODEL, runTfxai } from './run-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../../..');
-const BIN = path.resolve(here, '../src/bin.js');
-const MODEL = path.join(REPO, 'examples/synthetic-shapes/model/model.json');
 
-function tfxai(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, TFXAI_BACKEND: 'wasm' }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tfxai = (args: string[]) => runTfxai(args);
 
 describe('tfxai explain on NIfTI (child process)', () => {
   let work: string;

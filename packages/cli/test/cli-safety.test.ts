@@ -1,26 +1,15 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { printable } from '@tfxai/cli';
 import { useBackend } from '@tfxai/test-utils';
+import { IMAGES, MODEL, runTfxai } from './run-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../../..');
-const BIN = path.resolve(here, '../src/bin.js');
-const MODEL = path.join(REPO, 'examples/synthetic-shapes/model/model.json');
-const IMAGES = path.join(REPO, 'examples/synthetic-shapes/images');
 
-function tfxai(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, TFXAI_BACKEND: 'wasm' }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tfxai = (args: string[]) => runTfxai(args, { cwd: process.cwd() });
 
 /** Saves a layers model as model.json + one weight file in `folder`. */
 async function saveModel(model: tf.LayersModel, folder: string): Promise<string> {

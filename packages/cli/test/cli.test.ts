@@ -1,38 +1,18 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { EXPLAIN_FLAGS, EXPLAIN_HELP, METHODS_HELP } from '@tfxai/cli';
 import { COLORMAP_NAMES, STANDARDIZE_MODES } from '@tfxai/node';
 import { testBackends } from '@tfxai/test-utils';
+import { IMAGES, MODEL, PLUGIN, runTfxai, type CliRun } from './run-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../../..');
-const BIN = path.resolve(here, '../src/bin.js');
-const MODEL = path.join(REPO, 'examples/synthetic-shapes/model/model.json');
-const IMAGES = path.join(REPO, 'examples/synthetic-shapes/images');
-const PLUGIN = path.join(REPO, 'test/plugins/gradient-x-input/dist/index.js');
+type Run = CliRun;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real binary in a child process. */
+/** Runs the real binary in a child process (wasm unless `backend` says otherwise). */
 function tfxai(args: string[], options: { backend?: string; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: options.cwd ?? REPO, env: { ...process.env, TFXAI_BACKEND: options.backend ?? 'wasm' }, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr: error?.signal ? `${stderr}\n[killed by ${error.signal}]` : stderr }),
-    );
-  });
+  return runTfxai(args, { cwd: options.cwd, env: { ...process.env, TFXAI_BACKEND: options.backend ?? 'wasm' } });
 }
 
 describe('tfxai CLI (child process)', () => {

@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { EVALUATE_FLAGS, EVALUATE_HELP } from '@tfxai/cli';
 import { loadModelFromFile, readImage } from '@tfxai/node';
 import { useBackend } from '@tfxai/test-utils';
+import { IMAGES, MODEL, PLUGIN, runTfxai } from './run-cli.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../../..');
-const BIN = path.resolve(here, '../src/bin.js');
-const MODEL = path.join(REPO, 'examples/synthetic-shapes/model/model.json');
-const IMAGES = path.join(REPO, 'examples/synthetic-shapes/images');
-const PLUGIN = path.join(REPO, 'test/plugins/gradient-x-input/dist/index.js');
 const SAMPLES = ['plus-01.png', 'x-02.png'];
 
-function tfxai(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, TFXAI_BACKEND: 'wasm' }, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const tfxai = (args: string[]) => runTfxai(args);
 
 describe('tfxai evaluate (child process)', () => {
   let work: string;

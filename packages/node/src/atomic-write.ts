@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { TfxaiError } from '@tfxai/core';
 
 /** Suffix of the temporary files {@link writeFileAtomic} makes; nothing else ends in it. */
 export const TEMP_SUFFIX = '.tfxai-tmp';
@@ -53,4 +54,20 @@ export async function removeStaleTempFiles(folder: string): Promise<number> {
     await unlink(path.join(folder, name)).then(() => removed++, () => {});
   }
   return removed;
+}
+
+/**
+ * {@link writeFileAtomic} for a run's outputs: a failure is a typed
+ * `OUTPUT_WRITE_FAILED` error naming the file (the run reports it for that
+ * input and goes on).
+ * @returns `target`
+ */
+export async function writeOutputFile(target: string, data: Uint8Array): Promise<string> {
+  try {
+    await writeFileAtomic(target, data);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
+  }
+  return target;
 }

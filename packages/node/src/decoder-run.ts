@@ -12,7 +12,7 @@ import {
   type ModelAdapter,
   type XaiMethod,
 } from '@tfxai/core';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeOutputFile } from './atomic-write.js';
 import type { ClassMap, DecoderResult, SampleResult, XaiDecoderOptions } from './decoder-options.js';
 import { ImageReadError, ImageSizeError, InvalidMapError } from './errors.js';
 import { checkMap } from './map-check.js';
@@ -322,14 +322,7 @@ export class DecoderRun {
     }
   }
 
-  async #write(fileName: string, data: Uint8Array): Promise<string> {
-    const target = insideFolder(this.options.outDir!, fileName);
-    try {
-      await writeFileAtomic(target, data);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
-    }
-    return target;
+  #write(fileName: string, data: Uint8Array): Promise<string> {
+    return writeOutputFile(insideFolder(this.options.outDir!, fileName), data);
   }
 }

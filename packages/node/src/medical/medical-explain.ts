@@ -2,10 +2,10 @@ import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
-import { removeStaleTempFiles, writeFileAtomic } from '../atomic-write.js';
+import { removeStaleTempFiles, writeOutputFile } from '../atomic-write.js';
 import { OutputNotWritableError } from '../errors.js';
 import type { ColormapName } from '../colormaps.js';
-import type { DecoderProgress } from '../decoder-options.js';
+import type { DecoderProgress, XaiDecoderOptions } from '../decoder-options.js';
 import { loadModelFromFile } from '../model-loader.js';
 import { readModelMetadata, type ModelMetadata } from '../model-metadata.js';
 import { encodeNpy } from '../npy.js';
@@ -39,17 +39,9 @@ export function volumeMethodsAvailable(): boolean {
 }
 
 /** Options of {@link explainMedical}. `inputs`, `model`, `method` and `outDir` are required. */
-export interface MedicalExplainOptions {
+export interface MedicalExplainOptions extends Pick<XaiDecoderOptions, 'model' | 'method' | 'registry' | 'plugins' | 'methodOptions' | 'layerName'> {
   /** NIfTI files (.nii, .nii.gz), DICOM files, or folders holding one DICOM series each. */
   inputs: readonly string[];
-  /** A model.json path (its tfxai.json sidecar is read) or a loaded 2-D model. */
-  model: string | ModelLike;
-  /** A method name, e.g. 'gradcam', or a method instance. */
-  method: string | XaiMethod;
-  registry?: XaiRegistry;
-  plugins?: readonly string[];
-  methodOptions?: Record<string, unknown>;
-  layerName?: string;
   /** Explain these classes on every slice (files `x.class_<c>.*`). Default: each slice's own top class, counted in the result. */
   classes?: readonly number[];
   /** The model's standardisation of the 0..255 slice images. Default: the model's metadata, else 'none'. */
@@ -170,15 +162,6 @@ async function allExist(files: readonly string[]): Promise<boolean> {
   return true;
 }
 
-async function write(target: string, data: Uint8Array): Promise<string> {
-  try {
-    await writeFileAtomic(target, data);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new TfxaiError('OUTPUT_WRITE_FAILED', `cannot write '${target}': ${e.code ?? ''} ${e.message}`.trim());
-  }
-  return target;
-}
 
 /**
  * `tfxai explain` for NIfTI and DICOM: each input is read with its geometry,
@@ -306,9 +289,9 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
       const [nifti, png, ...rest] = outputsOf(c);
       const npy = options.saveMaps ? rest[0] : undefined;
       const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
-      files.push(await write(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
-      files.push(await write(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
-      if (npy) files.push(await write(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
+      files.push(await writeOutputFile(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
+      files.push(await writeOutputFile(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
+      if (npy) files.push(await writeOutputFile(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
       if (dicomOut) {
         const series = secondaryCaptureSeries(volume, { display: gray, map, alpha: options.alpha, colormap: options.colormap, description: `tfxai ${methodName(options.method)} heatmap${c === undefined ? '' : ` class ${c}`}` });
         files.push(await writeFolder(rest.at(-1)!, series));
