@@ -6,7 +6,8 @@
 //     call as Captum does, with 1 thread and with every core (torch.set_num_threads);
 //   - the physical limit: the time of the 51 forward and backward passes in ONE batched call on
 //     the wasm backend with one thread, divided by the cores used.
-// Checks the numbers too: tfxai's attributions with 1 vs n threads, and tfxai vs PyTorch.
+// Also tfxai with its first-layer shortcut (exact IG through the first conv, option firstLayerShortcut).
+// Checks the numbers too: tfxai's attributions with 1 vs n threads, shortcut vs plain, and tfxai vs PyTorch.
 //
 //   node bench/reference.mjs                 (npm run bench runs it at the end)
 //   options: --quick (96x96, 1 repeat), --repeats N (default 3), --out FILE (JSON)
@@ -67,9 +68,19 @@ async function runChild(config) {
   const ig = await time(() => method.computeHeatmap(image, CLASS_INDEX));
   const leaked = tf.memory().numTensors - before;
   const { attributions } = await method.attribute(image, CLASS_INDEX);
-  writeFileSync(config.attributionsTo, Buffer.from((await attributions.data()).buffer));
+  const plain = await attributions.data();
+  writeFileSync(config.attributionsTo, Buffer.from(plain.buffer));
   attributions.dispose();
-  return { threads, batched, ig, leaked };
+
+  // The same map through the first-layer shortcut (packages/integrated-gradients/src/first-layer-shortcut.ts).
+  const shortcutMethod = tfxai.decoder('integrated-gradients')(model, { numSteps: STEPS, firstLayerShortcut: true });
+  const shortcutBefore = tf.memory().numTensors;
+  const shortcut = await time(() => shortcutMethod.computeHeatmap(image, CLASS_INDEX));
+  const shortcutLeaked = tf.memory().numTensors - shortcutBefore;
+  const { attributions: viaShortcut } = await shortcutMethod.attribute(image, CLASS_INDEX);
+  const shortcutDifference = relativeDifference(await viaShortcut.data(), plain);
+  viaShortcut.dispose();
+  return { threads, batched, ig, leaked, shortcut: { ...shortcut, leaked: shortcutLeaked, difference: shortcutDifference } };
 }
 
 // ---------------------------------------------------------------- the table (parent)
@@ -165,6 +176,18 @@ async function main() {
         leaked: t.leaked,
       });
     });
+    tfxai.forEach((t) => {
+      const reference = torch?.rows.find((r) => r.threads === t.threads);
+      rows.push({
+        configuration: 'tfxai IG 50, wasm, firstLayerShortcut',
+        threads: t.threads,
+        msPerMap: t.shortcut.msPerMap,
+        runs: t.shortcut.runs,
+        vsPytorch: reference ? t.shortcut.msPerMap / reference.msPerMap : undefined,
+        overAbove: t.shortcut.msPerMap / (limitOneCore / t.threads),
+        leaked: t.shortcut.leaked,
+      });
+    });
     tfxai.forEach((t) => rows.push({ configuration: 'one batched call, 51 fwd+bwd, wasm', threads: t.threads, msPerMap: t.batched.msPerMap, runs: t.batched.runs }));
     threadCounts.forEach((threads) => rows.push({ configuration: 'physical limit: 1-thread batched call / cores', threads, msPerMap: limitOneCore / threads }));
     for (const r of torch?.rows ?? []) rows.push({ configuration: `PyTorch ${torch.torch} IG 50, one batched call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
@@ -184,12 +207,13 @@ async function main() {
     console.log(`IG 50 steps, ${size}x${size}x3 VGG-style model, median of ${args.repeats} (after 1 warm-up); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
     console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
     if (threadDifference !== undefined) console.log(`tfxai attributions, ${threadCounts[1]} threads vs 1: max |diff| / max |attribution| = ${threadDifference.toExponential(2)}${threadDifference === 0 ? ' (bit-identical)' : ''}`);
+    tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
     if (torch) console.log(`tfxai (1 thread) vs PyTorch attributions, same weights: max |diff| / max |attribution| = ${torch.difference.toExponential(2)}`);
     console.log('tfxai / limit: tfxai\'s time over the physical limit for its thread count (1.00x = no overhead above one batched call per core)');
     for (const note of notes) console.log(`- ${note}`);
     if (args.out) {
       mkdirSync(dirname(args.out), { recursive: true });
-      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, rows, threadDifference, torchDifference: torch?.difference, notes }, null, 2)}\n`);
+      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, rows, threadDifference, shortcutDifferences: tfxai.map((t) => t.shortcut.difference), torchDifference: torch?.difference, notes }, null, 2)}\n`);
       console.log(`JSON: ${args.out}`);
     }
   } finally {
