@@ -25,7 +25,10 @@ export const MAX_WASM_THREADS = 8;
 /** tfjs-backend-wasm registers 'wasm' with priority 2; the replacement keeps it. */
 const WASM_PRIORITY = 2;
 
-let requestedThreads: number | undefined;
+/** The thread count the wasm backend runs with, or will when it initialises. */
+let requestedThreads = 1;
+/** Whether the replacement factory is registered (it reads `requestedThreads` when it runs). */
+let replaced = false;
 
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => number;
@@ -63,27 +66,25 @@ export function checkWasmThreads(option: string, value: unknown): number {
  * Makes the wasm backend, when it next initialises, run the threaded SIMD build with
  * `threads` intra-op threads (Node only). Call it before the wasm backend initialises
  * (before `tf.setBackend('wasm')` or {@link initBackend}); `initBackend({ wasmThreads })`
- * and `TFXAI_WASM_THREADS` call it for you. `threads: 1` leaves tfjs's own single-thread
- * SIMD build in place. Calling it again with the same count is a no-op.
+ * and `TFXAI_WASM_THREADS` call it for you. Until a count above 1 is asked for, tfjs's own
+ * single-thread SIMD build stays in place. Calling it again with the same count is a no-op;
+ * a later call before initialisation replaces the count.
  * @throws InvalidOptionError when `threads` is not an integer from 1 to 8
  * @throws TfxaiError code 'BACKEND_UNAVAILABLE' outside Node, or when the wasm backend
  *   already initialised with another thread count
  */
 export async function useWasmThreads(threads: number): Promise<void> {
   checkWasmThreads('wasmThreads', threads);
-  const current = requestedThreads ?? 1;
-  const initialised = tf.engine().registry['wasm'] !== undefined;
-  if (initialised || requestedThreads !== undefined) {
-    if (threads === current) return;
-    if (initialised) {
-      throw new TfxaiError(
-        'BACKEND_UNAVAILABLE',
-        `the wasm backend already runs with ${current} thread(s); a thread count (${threads} asked) must be set before it initialises (before tf.setBackend('wasm') or initBackend)`,
-      );
-    }
+  if (threads === requestedThreads) return;
+  if (tf.engine().registry['wasm'] !== undefined) {
+    throw new TfxaiError(
+      'BACKEND_UNAVAILABLE',
+      `the wasm backend already runs with ${requestedThreads} thread(s); a thread count (${threads} asked) must be set before it initialises (before tf.setBackend('wasm') or initBackend)`,
+    );
   }
-  if (threads === 1) {
-    requestedThreads = undefined;
+  // Without the replacement, 1 thread is tfjs's own build; with it, the factory reads the count when it runs.
+  if (replaced || threads === 1) {
+    requestedThreads = threads;
     return;
   }
   if (!isNode()) {
@@ -100,6 +101,7 @@ export async function useWasmThreads(threads: number): Promise<void> {
   const pthreadScript = fileURLToPath(new URL('./wasm-pthread-worker.cjs', import.meta.url));
 
   const factory = async (): Promise<tf.KernelBackend> => {
+    const threads = requestedThreads;
     const createModule = require(glue) as EmscriptenFactory;
     const bytes = await readFile(binary);
     const module = await new Promise<EmscriptenModule>((resolve, reject) => {
@@ -133,6 +135,7 @@ export async function useWasmThreads(threads: number): Promise<void> {
   };
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', factory, WASM_PRIORITY);
+  replaced = true;
   requestedThreads = threads;
 }
 
