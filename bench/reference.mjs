@@ -61,7 +61,8 @@ async function runChild(config) {
   const selector = tf.oneHot([CLASS_INDEX], 10).toFloat();
   const gradient = tf.grad((x) => tf.sum(tf.mul(model.apply(x), selector)));
   const points = tf.tidy(() => tf.mul(tf.tile(image, [STEPS + 1, 1, 1, 1]), tf.linspace(0, 1, STEPS + 1).reshape([STEPS + 1, 1, 1, 1])));
-  const batched = await time(() => gradient(points));
+  // Inside tfxai's kernel scope, where tfxai's own passes run (a plain tf.grad gets stock kernels).
+  const batched = await time(() => core.withTfxaiKernels(() => gradient(points)));
 
   const method = tfxai.decoder('integrated-gradients')(model, { numSteps: STEPS });
   const before = tf.memory().numTensors;
