@@ -10,6 +10,9 @@
 //   node bench/run.mjs --out FILE      where the JSON goes (default bench-results/bench-<time>.json)
 //   node bench/browser.mjs [--quick]   only the browser rows (webgl, wasm in Chromium; also run by the full bench)
 //
+// At the end it runs bench/pipeline-workers.mjs and bench/reference.mjs (IG vs PyTorch, when
+// python3-torch is installed, and the physical limit, with 1 wasm thread and every core).
+//
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
 // its peak RSS (process.resourceUsage().maxRSS) is its own and kernel modes do not mix.
 import { spawnSync } from 'node:child_process';
@@ -223,7 +226,15 @@ async function main() {
   console.log('\nIn the browser (headless Chromium):');
   const browserRun = spawnSync(process.execPath, [join(here, 'browser.mjs'), ...(args.quick ? ['--quick'] : []), '--out', browserOut], { stdio: ['ignore', 'inherit', 'inherit'] });
   const browserRows = browserRun.status === 0 ? JSON.parse(readFileSync(browserOut, 'utf8')) : { failed: `exit ${browserRun.status}` };
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers, browserRows }, null, 2));
+  // IG against PyTorch and the physical limit, 1 thread and every core (issue 14): bench/reference.mjs, wasm only.
+  let reference = { skipped: 'wasm not among the backends run' };
+  if (backends.includes('wasm')) {
+    const referenceOut = out.replace(/\.json$/, '') + '.reference.json';
+    console.log('\nIntegrated Gradients vs PyTorch and the physical limit (wasm):');
+    const run = spawnSync(process.execPath, [join(here, 'reference.mjs'), ...(args.quick ? ['--quick'] : []), '--out', referenceOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+    reference = run.status === 0 ? JSON.parse(readFileSync(referenceOut, 'utf8')) : { failed: `exit ${run.status}` };
+  }
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers, browserRows, reference }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 

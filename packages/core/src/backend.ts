@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { TfxaiError } from './errors.js';
+import { checkWasmThreads, environmentWasmThreads, useWasmThreads } from './wasm-threads.js';
 
 /** The TensorFlow.js backends tfxai chooses between, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -41,6 +42,12 @@ export interface InitBackendOptions {
   backend?: BackendName | BrowserBackendName;
   /** Where the one-line choice is reported. Default: `console.error` (stdout stays clean for data); `console.info` in a browser. */
   log?: (message: string) => void;
+  /**
+   * Intra-op threads of the wasm backend in Node, 1 to 8 (see wasm-threads.ts): more than 1
+   * loads tfjs's threaded SIMD build. Default: the `TFXAI_WASM_THREADS` environment variable,
+   * else 1 (tfjs's single-thread build). Not used in a browser.
+   */
+  wasmThreads?: number;
 }
 
 let chosen: Promise<BackendName | BrowserBackendName> | undefined;
@@ -63,11 +70,12 @@ async function tryBrowserBackend(name: BrowserBackendName): Promise<string | und
   }
 }
 
-async function tryBackend(name: BackendName): Promise<string | undefined> {
+async function tryBackend(name: BackendName, wasmThreads: number | undefined): Promise<string | undefined> {
   const pkg = BACKEND_PACKAGES[name];
   try {
     // A computed specifier keeps bundlers from requiring optional backends.
     if (pkg) await import(/* webpackIgnore: true */ pkg);
+    if (name === 'wasm' && wasmThreads !== undefined) await useWasmThreads(wasmThreads);
     return (await tf.setBackend(name)) ? undefined : `backend '${name}' failed to initialise`;
   } catch (error) {
     // An optional backend that is simply absent is not an error: say so plainly.
@@ -92,6 +100,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
     // A page has no stderr: the choice goes to the console's info level there.
     const log = options.log ?? ((message: string) => (browser ? console.info(message) : console.error(message)));
     const forced = options.backend ?? environmentBackend();
+    const wasmThreads = browser ? undefined : options.wasmThreads === undefined ? environmentWasmThreads() : checkWasmThreads('wasmThreads', options.wasmThreads);
     const known: readonly (BackendName | BrowserBackendName)[] = browser ? BROWSER_BACKEND_PREFERENCE : BACKEND_PREFERENCE;
     if (forced !== undefined && !known.includes(forced as BackendName | BrowserBackendName)) {
       const source = options.backend !== undefined ? 'backend' : 'TFXAI_BACKEND';
@@ -107,10 +116,11 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendNa
     const candidates = forced ? [forced as BackendName | BrowserBackendName] : known;
     const skipped: string[] = [];
     for (const name of candidates) {
-      const failure = browser ? await tryBrowserBackend(name as BrowserBackendName) : await tryBackend(name as BackendName);
+      const failure = browser ? await tryBrowserBackend(name as BrowserBackendName) : await tryBackend(name as BackendName, wasmThreads);
       if (failure === undefined) {
         chosenName = name;
-        log(`[tfxai] TensorFlow.js backend: ${name}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
+        const threads = name === 'wasm' && wasmThreads !== undefined ? ` (${wasmThreads} thread${wasmThreads > 1 ? 's' : ''})` : '';
+        log(`[tfxai] TensorFlow.js backend: ${name}${threads}${skipped.length ? ` (${skipped.join('; ')})` : ''}`);
         return name;
       }
       skipped.push(failure);

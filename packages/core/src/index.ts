@@ -53,6 +53,7 @@ export {
   type BrowserBackendName,
   type InitBackendOptions,
 } from './backend.js';
+export { useWasmThreads, wasmThreadCount, checkWasmThreads, MAX_WASM_THREADS } from './wasm-threads.js';
 
 // Kernels and gradients swapped in only inside tfxai's own passes (a user's tf.grad stays stock).
 export {

@@ -11,6 +11,7 @@ import {
   type ModelLike,
   type PreparedBatch,
 } from '@tfxai/core';
+import { firstLayerGradientSums, splitAtFirstLayer, type FirstLayerSplit } from './first-layer-shortcut.js';
 import { resolveOptions, type IntegratedGradientsOptions, type ResolvedIntegratedGradientsOptions } from './options.js';
 import { quadrature, type Quadrature } from './quadrature.js';
 
@@ -34,12 +35,14 @@ export class IntegratedGradients extends AttributionMethod {
   readonly name = 'integrated-gradients';
   readonly options: ResolvedIntegratedGradientsOptions;
   readonly #path: Quadrature;
+  readonly #firstLayer: FirstLayerSplit | undefined;
 
   constructor(model: ModelLike, options: IntegratedGradientsOptions | undefined, services: MethodServices) {
     const resolved = resolveOptions(options);
     super(model, services);
     this.options = resolved;
     this.#path = quadrature(this.options.rule, this.options.numSteps);
+    this.#firstLayer = this.options.firstLayerShortcut ? splitAtFirstLayer(this.adapter) : undefined;
   }
 
   get heatmapSpec(): HeatmapSpec {
@@ -83,11 +86,12 @@ export class IntegratedGradients extends AttributionMethod {
           chunk.map((segment, s) => tf.add(baselineRows[s]!, tf.mul(tf.tensor4d(segment.alphas, [segment.alphas.length, 1, 1, 1]), differences[s]!))),
         ) as tf.Tensor4D;
         const weights = chunk.flatMap((segment) => segment.weights.map((w) => w / baselines.length));
-        const gradients = targetGradients(this.adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
+        const shortcut = this.#firstLayer && firstLayerGradientSums(this.#firstLayer, chunk.map((segment) => ({ alphas: segment.alphas, weights: segment.weights.map((w) => w / baselines.length) })), baselineRows, differences, target, numClasses);
+        const gradients = shortcut ? undefined : targetGradients(this.adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
         // Sum each segment's rows, then scale by its own (x - baseline).
         let offset = 0;
         const contributions = chunk.map((segment, s) => {
-          const summed = tf.sum(tf.slice(gradients, offset, segment.alphas.length), 0, true);
+          const summed = shortcut ? shortcut[s]! : tf.sum(tf.slice(gradients!, offset, segment.alphas.length), 0, true);
           offset += segment.alphas.length;
           return multiplyByInputs ? tf.mul(summed, differences[s]!) : summed;
         });

@@ -23,6 +23,13 @@ export interface IntegratedGradientsOptions {
   channelReduction?: ChannelReduction;
   /** Multiply the mean gradient by (x - baseline), as the paper does. Default: true. */
   multiplyByInputs?: boolean;
+  /**
+   * When the model is a tf.Sequential starting with a Conv2D: run that layer's forward pass
+   * once per baseline and its backward pass once per chunk instead of once per path point
+   * (first-layer-shortcut.ts); equal to the plain computation up to float rounding. Other
+   * models take the plain path. Default: false.
+   */
+  firstLayerShortcut?: boolean;
   /** Raised upper bounds of bounded options, e.g. `{ numSteps: 20000 }`. Default: none. */
   limits?: { numSteps?: number; internalBatchSize?: number };
 }
@@ -37,6 +44,7 @@ export const INTEGRATED_GRADIENTS_DEFAULTS = Object.freeze({
   internalBatchSize: 8,
   channelReduction: 'max' as ChannelReduction,
   multiplyByInputs: true,
+  firstLayerShortcut: false,
 });
 
 /** The declared options of Integrated Gradients (the docs table is generated from them). */
@@ -80,6 +88,12 @@ export const INTEGRATED_GRADIENTS_OPTIONS: readonly OptionSpec[] = Object.freeze
     type: 'boolean',
     default: INTEGRATED_GRADIENTS_DEFAULTS.multiplyByInputs,
     doc: 'multiply the path-averaged gradient by `(x − b)`; `false` returns the averaged gradient alone (no convergence delta then)',
+  },
+  {
+    name: 'firstLayerShortcut',
+    type: 'boolean',
+    default: INTEGRATED_GRADIENTS_DEFAULTS.firstLayerShortcut,
+    doc: "for a `tf.Sequential` starting with a `Conv2D`: that layer's forward pass once per baseline and its backward pass once per chunk instead of once per path point; equal to the plain path to float rounding; other models ignore it",
   },
 ] satisfies OptionSpec[]);
 

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// Integrated Gradients (50 steps, 51-point trapezoid, zero baseline) on the 224x224x3 VGG-style
+// model: tfxai on wasm with 1 thread and with every core (the threaded SIMD build, see
+// packages/core/src/wasm-threads.ts), against two references measured in the same run:
+//   - PyTorch (Debian's python3-torch), the same weights and path, every point in one batched
+//     call as Captum does, with 1 thread and with every core (torch.set_num_threads);
+//   - the physical limit: the time of the 51 forward and backward passes in ONE batched call on
+//     the wasm backend with one thread, divided by the cores used.
+// Also tfxai with its first-layer shortcut (exact IG through the first conv, option firstLayerShortcut).
+// Checks the numbers too: tfxai's attributions with 1 vs n threads, shortcut vs plain, and tfxai vs PyTorch.
+//
+//   node bench/reference.mjs                 (npm run bench runs it at the end)
+//   options: --quick (96x96, 1 repeat), --repeats N (default 3), --out FILE (JSON)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildModel } from './models.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const CLASS_INDEX = 3;
+const STEPS = 50;
+
+// ---------------------------------------------------------------- one thread count (child process)
+
+async function runChild(config) {
+  const tf = await import('@tensorflow/tfjs');
+  const core = await import('@tfxai/core');
+  const tfxai = await import('tfxai'); // registers tfxai's wasm kernels (TFXAI_KERNELS, default all)
+  await core.initBackend({ backend: 'wasm', wasmThreads: config.threads, log: () => {} });
+  await tf.ready();
+  const threads = await core.wasmThreadCount();
+  const model = await buildModel(tf, 'vgg', config.size);
+  const image = tf.randomUniform([1, config.size, config.size, 3], 0, 1, 'float32', 42);
+
+  if (config.exportTo) {
+    // The weights and image for the PyTorch script, as raw float32 files.
+    const weights = model.getWeights().map((w, i) => {
+      writeFileSync(join(config.exportTo, `w${i}.bin`), Buffer.from(w.dataSync().buffer));
+      return { file: `w${i}.bin`, shape: w.shape };
+    });
+    writeFileSync(join(config.exportTo, 'image.bin'), Buffer.from(image.dataSync().buffer));
+    writeFileSync(join(config.exportTo, 'weights.json'), JSON.stringify({ weights, imageShape: image.shape, classes: 10, blocks: [[8, 8], [16, 16], [32]] }));
+  }
+
+  const time = async (run) => {
+    const times = [];
+    for (let i = 0; i < 1 + config.repeats; i++) {
+      const start = performance.now();
+      const out = run();
+      await (await out).data();
+      tf.dispose(await out);
+      if (i > 0) times.push(performance.now() - start); // the first run warms up
+    }
+    return { msPerMap: [...times].sort((a, b) => a - b)[Math.floor((times.length - 1) / 2)], runs: times.map(Math.round) };
+  };
+
+  // The physical limit: every path point's forward and backward pass in one batched call.
+  const selector = tf.oneHot([CLASS_INDEX], 10).toFloat();
+  const gradient = tf.grad((x) => tf.sum(tf.mul(model.apply(x), selector)));
+  const points = tf.tidy(() => tf.mul(tf.tile(image, [STEPS + 1, 1, 1, 1]), tf.linspace(0, 1, STEPS + 1).reshape([STEPS + 1, 1, 1, 1])));
+  // Inside tfxai's kernel scope, where tfxai's own passes run (a plain tf.grad gets stock kernels).
+  const batched = await time(() => core.withTfxaiKernels(() => gradient(points)));
+
+  const method = tfxai.decoder('integrated-gradients')(model, { numSteps: STEPS });
+  const before = tf.memory().numTensors;
+  const ig = await time(() => method.computeHeatmap(image, CLASS_INDEX));
+  const leaked = tf.memory().numTensors - before;
+  const { attributions } = await method.attribute(image, CLASS_INDEX);
+  const plain = await attributions.data();
+  writeFileSync(config.attributionsTo, Buffer.from(plain.buffer));
+  attributions.dispose();
+
+  // The same map through the first-layer shortcut (packages/integrated-gradients/src/first-layer-shortcut.ts).
+  const shortcutMethod = tfxai.decoder('integrated-gradients')(model, { numSteps: STEPS, firstLayerShortcut: true });
+  const shortcutBefore = tf.memory().numTensors;
+  const shortcut = await time(() => shortcutMethod.computeHeatmap(image, CLASS_INDEX));
+  const shortcutLeaked = tf.memory().numTensors - shortcutBefore;
+  const { attributions: viaShortcut } = await shortcutMethod.attribute(image, CLASS_INDEX);
+  const shortcutDifference = relativeDifference(await viaShortcut.data(), plain);
+  viaShortcut.dispose();
+  return { threads, batched, ig, leaked, shortcut: { ...shortcut, leaked: shortcutLeaked, difference: shortcutDifference } };
+}
+
+// ---------------------------------------------------------------- the table (parent)
+
+function parseArgs(argv) {
+  const args = { quick: false, repeats: undefined, out: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--quick') args.quick = true;
+    else if (argv[i] === '--repeats') args.repeats = Number(argv[++i]);
+    else if (argv[i] === '--out') args.out = resolve(argv[++i]);
+    else {
+      console.log('usage: node bench/reference.mjs [--quick] [--repeats N] [--out file.json]');
+      process.exit(argv[i] === '--help' || argv[i] === '-h' ? 0 : 2);
+    }
+  }
+  args.repeats ??= args.quick ? 1 : 3;
+  return args;
+}
+
+function child(config) {
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(config)], {
+    cwd: root,
+    env: { ...process.env, TFXAI_BACKEND: 'wasm' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !line.startsWith('{')) throw new Error(`tfxai child (${config.threads} threads) failed (${result.status}): ${result.stderr.slice(-1500)}`);
+  return JSON.parse(line);
+}
+
+/** Debian's torch lives in the system python; a pyenv or venv python3 first on PATH may lack it. */
+function findTorchPython() {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+    if (probe.status === 0) return python;
+  }
+  return undefined;
+}
+
+const readFloats = (file) => {
+  const bytes = readFileSync(file);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+};
+
+/** max |a - b| / max |b|: the worst difference relative to the attributions' scale. */
+function relativeDifference(a, b) {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const size = args.quick ? 96 : 224;
+  const cores = os.availableParallelism();
+  const threadCounts = cores > 1 ? [1, Math.min(cores, 8)] : [1];
+  const dir = mkdtempSync(join(os.tmpdir(), 'tfxai-reference-'));
+  const load = os.loadavg();
+  const notes = [];
+  try {
+    const tfxai = threadCounts.map((threads, i) =>
+      child({ threads, size, repeats: args.repeats, exportTo: i === 0 ? dir : undefined, attributionsTo: join(dir, `tfxai-${threads}.bin`) }),
+    );
+    const mine = readFloats(join(dir, 'tfxai-1.bin'));
+    const threadDifference = threadCounts.length > 1 ? relativeDifference(readFloats(join(dir, `tfxai-${threadCounts[1]}.bin`)), mine) : undefined;
+
+    let torch;
+    const python = findTorchPython();
+    if (!python) notes.push('PyTorch rows skipped: no python3 with torch and numpy (Debian: apt-get install python3-torch)');
+    else {
+      const run = spawnSync(python, [join(here, 'pytorch_ig.py'), dir, '--threads', threadCounts.join(','), '--repeats', String(args.repeats), '--steps', String(STEPS), '--target', String(CLASS_INDEX)], { encoding: 'utf8' });
+      const line = run.stdout.trim().split('\n').pop() ?? '';
+      if (run.status !== 0 || !line.startsWith('{')) notes.push(`PyTorch run failed (${run.status}): ${run.stderr.trim().split('\n').pop()}`);
+      else torch = { ...JSON.parse(line), difference: relativeDifference(mine, readFloats(join(dir, 'torch-attributions.bin'))) };
+    }
+
+    const limitOneCore = tfxai[0].batched.msPerMap;
+    const rows = [];
+    tfxai.forEach((t) => {
+      const reference = torch?.rows.find((r) => r.threads === t.threads);
+      rows.push({
+        configuration: `tfxai IG 50, wasm`,
+        threads: t.threads,
+        msPerMap: t.ig.msPerMap,
+        runs: t.ig.runs,
+        vsPytorch: reference ? t.ig.msPerMap / reference.msPerMap : undefined,
+        overAbove: t.ig.msPerMap / (limitOneCore / t.threads),
+        leaked: t.leaked,
+      });
+    });
+    tfxai.forEach((t) => {
+      const reference = torch?.rows.find((r) => r.threads === t.threads);
+      rows.push({
+        configuration: 'tfxai IG 50, wasm, firstLayerShortcut',
+        threads: t.threads,
+        msPerMap: t.shortcut.msPerMap,
+        runs: t.shortcut.runs,
+        vsPytorch: reference ? t.shortcut.msPerMap / reference.msPerMap : undefined,
+        overAbove: t.shortcut.msPerMap / (limitOneCore / t.threads),
+        leaked: t.shortcut.leaked,
+      });
+    });
+    tfxai.forEach((t) => rows.push({ configuration: 'one batched call, 51 fwd+bwd, wasm', threads: t.threads, msPerMap: t.batched.msPerMap, runs: t.batched.runs }));
+    threadCounts.forEach((threads) => rows.push({ configuration: 'physical limit: 1-thread batched call / cores', threads, msPerMap: limitOneCore / threads }));
+    for (const r of torch?.rows ?? []) rows.push({ configuration: `PyTorch ${torch.torch} IG 50, one batched call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
+
+    const header = ['configuration', 'threads', 'ms/map', 'runs', 'tfxai / PyTorch', 'tfxai / limit', 'leaked'];
+    const body = rows.map((r) => [
+      r.configuration,
+      String(r.threads),
+      String(Math.round(r.msPerMap)),
+      r.runs ? r.runs.join(' ') : '',
+      r.vsPytorch !== undefined ? `${r.vsPytorch.toFixed(2)}x` : '',
+      r.overAbove !== undefined ? `${r.overAbove.toFixed(2)}x` : '',
+      r.leaked !== undefined ? String(r.leaked) : '',
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+    console.log(`IG 50 steps, ${size}x${size}x3 VGG-style model, median of ${args.repeats} (after 1 warm-up); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
+    if (threadDifference !== undefined) console.log(`tfxai attributions, ${threadCounts[1]} threads vs 1: max |diff| / max |attribution| = ${threadDifference.toExponential(2)}${threadDifference === 0 ? ' (bit-identical)' : ''}`);
+    tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
+    if (torch) console.log(`tfxai (1 thread) vs PyTorch attributions, same weights: max |diff| / max |attribution| = ${torch.difference.toExponential(2)}`);
+    console.log('tfxai / limit: tfxai\'s time over the physical limit for its thread count (1.00x = no overhead above one batched call per core)');
+    for (const note of notes) console.log(`- ${note}`);
+    if (args.out) {
+      mkdirSync(dirname(args.out), { recursive: true });
+      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, rows, threadDifference, shortcutDifferences: tfxai.map((t) => t.shortcut.difference), torchDifference: torch?.difference, notes }, null, 2)}\n`);
+      console.log(`JSON: ${args.out}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  const result = await runChild(JSON.parse(process.argv[3]));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  await main();
+}
