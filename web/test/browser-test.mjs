@@ -91,7 +91,8 @@ async function nodeReference() {
     const parts = [];
     for (let i = 0; i < 2; i++) {
       const one = input.slice([i, 0, 0, 0], [1, -1, -1, -1]);
-      const gradient = tf.grad((x) => net.apply(x).slice([0, 1], [-1, 1]).sum())(one);
+      // Inside tfxai's kernel scope, as tfxai's methods take gradients (dilated gradients are scoped).
+      const gradient = tfxai.withTfxaiKernels(() => tf.grad((x) => net.apply(x).slice([0, 1], [-1, 1]).sum())(one));
       parts.push(...(await gradient.data()));
       tf.dispose([one, gradient]);
     }

@@ -1,7 +1,7 @@
 // The page side of `npm run test:browser` (bundled by web/build.mjs into harness.js): runs tfxai on
 // the backend named in the page's query string and hands numbers back to the Node test process.
 import * as tf from '@tensorflow/tfjs';
-import { defaultRegistry, initBrowserBackend, tfxaiKernelStatus, type BrowserBackendName } from 'tfxai';
+import { defaultRegistry, initBrowserBackend, tfxaiKernelStatus, withTfxaiKernels, type BrowserBackendName } from 'tfxai';
 import { FAMILIES } from '../../packages/wasm-kernels/dist/test/families.js';
 import { CASE_IMAGES, METHOD_CASES } from './method-cases.mjs';
 
@@ -66,7 +66,8 @@ async function familyGradients(): Promise<{ family: string; gradient: number[]; 
     const model = build();
     const input = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 11);
     try {
-      const gradient = tf.grad((x: tf.Tensor) => (model.apply(x) as tf.Tensor).slice([0, 1], [-1, 1]).sum())(input);
+      // Inside tfxai's kernel scope, as tfxai's methods take gradients (dilated gradients are scoped).
+      const gradient = withTfxaiKernels(() => tf.grad((x: tf.Tensor) => (model.apply(x) as tf.Tensor).slice([0, 1], [-1, 1]).sum())(input));
       out.push({ family, gradient: Array.from(await gradient.data()) });
       gradient.dispose();
     } catch (error) {
