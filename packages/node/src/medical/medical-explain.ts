@@ -5,7 +5,7 @@ import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, ty
 import { removeStaleTempFiles, writeOutputFile } from '../atomic-write.js';
 import { OutputNotWritableError } from '../errors.js';
 import type { ColormapName } from '../colormaps.js';
-import type { DecoderProgress, XaiDecoderOptions } from '../decoder-options.js';
+import type { DecoderProgress, DecoderResult, XaiDecoderOptions } from '../decoder-options.js';
 import { loadModelFromFile } from '../model-loader.js';
 import { readModelMetadata, type ModelMetadata } from '../model-metadata.js';
 import { encodeNpy } from '../npy.js';
@@ -103,14 +103,9 @@ export interface MedicalSampleResult {
   notes: string[];
 }
 
-export interface MedicalExplainResult {
+/** What {@link explainMedical} returns: the decoder's counts, one result per scan. */
+export interface MedicalExplainResult extends Pick<DecoderResult, 'total' | 'done' | 'skipped' | 'failed' | 'seconds' | 'aborted'> {
   samples: MedicalSampleResult[];
-  total: number;
-  done: number;
-  skipped: number;
-  failed: number;
-  seconds: number;
-  aborted: boolean;
 }
 
 /** Errors that concern one input: reported in its result while the run goes on. */
