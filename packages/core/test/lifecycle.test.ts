@@ -1,38 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import {
-  AttributionMethod,
   InvalidInputError,
   NonFiniteError,
   UnsupportedModelError,
   adaptModel,
-  createRegistry,
-  defineMethod,
   modelOutput,
   PASS_MEMORY_BUDGET,
   rowsPerPass,
   rowsWithinMemoryBudget,
-  targetGradients,
-  type AttributionResult,
-  type HeatmapSpec,
-  type ModelLike,
-  type PreparedBatch,
 } from '@tfxai/core';
 import { expectAllClose, expectNoLeak, expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
+import { explainInputGradient } from './input-gradient-method.js';
 
-/** The smallest method on the lifecycle: the input gradient (what a plugin writes). */
-class InputGradient extends AttributionMethod {
-  readonly name = 'input-gradient';
-  get heatmapSpec(): HeatmapSpec {
-    return { absolute: true, channelReduction: 'max' };
-  }
-  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
-    return { attributions: targetGradients(this.adapter, batch, targets, numClasses) };
-  }
-}
-
-const registry = createRegistry(defineMethod({ name: 'input-gradient', options: [], create: (model, _options, services) => new InputGradient(model, services) }));
-const explain = (model: ModelLike) => registry.decoder('input-gradient')(model);
+const explain = explainInputGradient;
 
 function image(height: number, width: number, channels = 3, seed = 1): tf.Tensor4D {
   return tf.randomUniform([1, height, width, channels], 0, 1, 'float32', seed) as tf.Tensor4D;

@@ -1,39 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import {
-  AttributionMethod,
   InvalidInputError,
   InvalidOptionError,
   attributionHeatmap,
-  createRegistry,
-  defineMethod,
   modelSpatialRank,
   adaptModel,
   resizeMap,
   resizeSpatialMap,
   resizeVolume,
-  targetGradients,
   toImageBatch,
-  type AttributionResult,
-  type HeatmapSpec,
-  type ModelLike,
-  type PreparedBatch,
 } from '@tfxai/core';
 import { expectAllClose, expectNoLeak, expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
+import { explainInputGradient } from './input-gradient-method.js';
 
-/** The smallest method on the lifecycle: the input gradient, |.| folded by channel maximum. */
-class InputGradient extends AttributionMethod {
-  readonly name = 'input-gradient';
-  get heatmapSpec(): HeatmapSpec {
-    return { absolute: true, channelReduction: 'max' };
-  }
-  protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
-    return { attributions: targetGradients(this.adapter, batch, targets, numClasses) };
-  }
-}
-
-const registry = createRegistry(defineMethod({ name: 'input-gradient', options: [], create: (model, _options, services) => new InputGradient(model, services) }));
-const explain = (model: ModelLike) => registry.decoder('input-gradient')(model);
+const explain = explainInputGradient;
 
 const [D, H, W, C, CLASSES] = [3, 4, 5, 2, 3];
 
