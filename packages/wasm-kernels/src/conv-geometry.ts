@@ -3,6 +3,21 @@ import * as tf from '@tensorflow/tfjs';
 /** A convolution's padding argument, as tfjs ops take it. */
 export type ConvPadding = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
+/**
+ * The attributes tfjs hands a conv2d or depthwise backprop kernel: the common
+ * ones and the shape of what the kernel computes the gradient of
+ * (`'filterShape'` for filter gradients, `'inputShape'` for input gradients).
+ */
+export type ConvBackpropAttrs<Of extends 'filterShape' | 'inputShape'> = {
+  strides: number | [number, number];
+  dilations?: number | [number, number];
+  pad: ConvPadding;
+  /** Only conv2d's kernels have a layout; tfxai's formulations are NHWC. */
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+} & Record<Of, [number, number, number, number]>;
+
+
 /** The numbers every gradient formulation here needs, in NHWC. */
 export interface ConvGeometry {
   batch: number;

@@ -19,3 +19,12 @@ export interface TfxaiKernel {
    */
   kernelFunc(args: Parameters<tf.KernelFunc>[0], stock: tf.KernelFunc | undefined): tf.TensorInfo | tf.TensorInfo[];
 }
+
+/**
+ * tfxai's convolution formulations are NHWC: an NCHW call goes to the
+ * backend's own kernel, or is an error naming the kernel when there is none.
+ */
+export function nchwToStock(kernelName: string, stock: tf.KernelFunc | undefined, args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
+  if (!stock) throw new Error(`tfxai ${kernelName} on wasm supports dataFormat 'NHWC' only`);
+  return stock(args);
+}

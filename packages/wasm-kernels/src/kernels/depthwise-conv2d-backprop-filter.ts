@@ -1,16 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { runComposite } from '../composite-kernel.js';
-import { convGeometry, type ConvPadding } from '../conv-geometry.js';
+import { convGeometry, type ConvBackpropAttrs } from '../conv-geometry.js';
 import { depthwiseFilterGradient } from '../depthwise-filter-gradient.js';
 import type { TfxaiKernel } from '../tfxai-kernel.js';
-
-interface DepthwiseBackpropFilterAttrs {
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: ConvPadding;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
 
 /** depthwiseConv2d's filter gradient (absent from tfjs-backend-wasm 4.22): per filter tap, a Multiply and a Sum. */
 export const depthwiseConv2dBackpropFilterKernel: TfxaiKernel = {
@@ -18,7 +10,7 @@ export const depthwiseConv2dBackpropFilterKernel: TfxaiKernel = {
   role: 'fills-gap',
   formulation: "per filter tap, forward Multiply of the tap's slice of the padded input with dy, then Sum over batch and positions",
   kernelFunc({ inputs, backend, attrs }) {
-    const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseBackpropFilterAttrs;
+    const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as ConvBackpropAttrs<'filterShape'>;
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const g = convGeometry(x.shape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
     return runComposite(backend, [x, dy], (xT, dyT) => depthwiseFilterGradient(xT as tf.Tensor4D, dyT as tf.Tensor4D, g, filterShape[3]));
