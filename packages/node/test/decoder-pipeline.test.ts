@@ -25,12 +25,7 @@ import {
   type XaiDecoderOptions,
 } from '@tfxai/node';
 import { expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
-import { FirstChannelMethod, encodeTestPng, listFiles, meanScoreModel, removeFolder, tempFolder } from './fixtures.js';
-
-/** A small RGB PNG whose pixels depend on `seed`. */
-function testPng(seed: number, width = 8, height = 6): Buffer {
-  return encodeTestPng(width, height, 3, 8, Array.from({ length: width * height * 3 }, (_, i) => (i * 29 + seed * 67) % 256));
-}
+import { FirstChannelMethod, encodeTestPng, listFiles, testPng, meanScoreModel, removeFolder, tempFolder } from './fixtures.js';
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -22,11 +22,7 @@ import {
   type XaiDecoderOptions,
 } from '@tfxai/node';
 import { forEachBackend } from '@tfxai/test-utils';
-import { FirstChannelMethod, encodeTestPng, listFiles, meanScoreModel, removeFolder, tempFolder } from './fixtures.js';
-
-function testPng(seed: number, width = 8, height = 6): Buffer {
-  return encodeTestPng(width, height, 3, 8, Array.from({ length: width * height * 3 }, (_, i) => (i * 29 + seed * 67) % 256));
-}
+import { FirstChannelMethod, encodeTestPng, listFiles, testPng, meanScoreModel, removeFolder, tempFolder } from './fixtures.js';
 
 /** A method whose map is the first channel, except on an all-black image, where it returns `bad` everywhere. */
 class BadOnBlack implements XaiMethod {

@@ -107,3 +107,8 @@ export function meanScoreModel(numClasses = 3): (x: tf.Tensor4D) => tf.Tensor2D 
       return tf.softmax(tf.neg(tf.abs(tf.sub(mean, centres)))) as tf.Tensor2D;
     });
 }
+
+/** A small 8-bit RGB PNG whose pixels depend on `seed` (default 8 x 6). */
+export function testPng(seed: number, width = 8, height = 6): Buffer {
+  return encodeTestPng(width, height, 3, 8, Array.from({ length: width * height * 3 }, (_, i) => (i * 29 + seed * 67) % 256));
+}

@@ -95,54 +95,54 @@ describe('tfxai wasm kernels equal the cpu kernels', function () {
     { k: 2, stride: 1, dilation: 3 },
   ];
 
-  it('DepthwiseConv2dNativeBackpropInput over strides, dilations, paddings, channel multipliers', async () => {
-    let cases = 0;
+  /** Every depthwise case of the grid on a (2, 9, 8, 3) input whose output is not empty; `index` counts them. */
+  function* depthwiseCases() {
+    let index = 0;
     for (const { k, stride, dilation } of depthwiseGrid) {
       for (const multiplier of [1, 2]) {
         for (const pad of PADDINGS) {
           const filterShape = [k, k, 3, multiplier];
           const g = convGeometry([2, 9, 8, 3], filterShape, stride, dilation, pad, undefined, true);
           if (g.outHeight <= 0 || g.outWidth <= 0) continue;
-          const inputs = { dy: seeded([2, g.outHeight, g.outWidth, 3 * multiplier], cases + 5), filter: seeded(filterShape, cases + 6) };
-          const attrs = { strides: stride, dilations: dilation, pad, inputShape: [2, 9, 8, 3] };
-          const label = `k${k} s${stride} d${dilation} m${multiplier} pad ${padLabel(pad)}`;
-          if (dilation === 1) {
-            await expectKernelMatchesCpu('DepthwiseConv2dNativeBackpropInput', inputs, attrs, label);
-          } else {
-            const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy: inputs.dy, filter: dilateFilter(inputs.filter, dilation) }, { ...attrs, dilations: 1 });
-            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', inputs, attrs, true);
-            expectRelativeClose(actual.values, expected.values, label);
-          }
-          cases++;
+          const dyShape = [2, g.outHeight, g.outWidth, 3 * multiplier];
+          yield { index: index++, k, stride, dilation, multiplier, pad, filterShape, dyShape, label: `k${k} s${stride} d${dilation} m${multiplier} pad ${padLabel(pad)}` };
         }
       }
+    }
+  }
+
+  it('DepthwiseConv2dNativeBackpropInput over strides, dilations, paddings, channel multipliers', async () => {
+    let cases = 0;
+    for (const { index, stride, dilation, pad, filterShape, dyShape, label } of depthwiseCases()) {
+      const inputs = { dy: seeded(dyShape, index + 5), filter: seeded(filterShape, index + 6) };
+      const attrs = { strides: stride, dilations: dilation, pad, inputShape: [2, 9, 8, 3] };
+      if (dilation === 1) {
+        await expectKernelMatchesCpu('DepthwiseConv2dNativeBackpropInput', inputs, attrs, label);
+      } else {
+        const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy: inputs.dy, filter: dilateFilter(inputs.filter, dilation) }, { ...attrs, dilations: 1 });
+        const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', inputs, attrs, true);
+        expectRelativeClose(actual.values, expected.values, label);
+      }
+      cases++;
     }
     expect(cases).to.be.greaterThan(40);
   });
 
   it('DepthwiseConv2dNativeBackpropFilter over strides, dilations, paddings, channel multipliers', async () => {
     let cases = 0;
-    for (const { k, stride, dilation } of depthwiseGrid) {
-      for (const multiplier of [1, 2]) {
-        for (const pad of PADDINGS) {
-          const filterShape = [k, k, 3, multiplier];
-          const g = convGeometry([2, 9, 8, 3], filterShape, stride, dilation, pad, undefined, true);
-          if (g.outHeight <= 0 || g.outWidth <= 0) continue;
-          const inputs = { x: seeded([2, 9, 8, 3], cases + 7), dy: seeded([2, g.outHeight, g.outWidth, 3 * multiplier], cases + 8) };
-          const attrs = { strides: stride, dilations: dilation, pad, filterShape };
-          const label = `k${k} s${stride} d${dilation} m${multiplier} pad ${padLabel(pad)}`;
-          if (dilation === 1) {
-            await expectKernelMatchesCpu('DepthwiseConv2dNativeBackpropFilter', inputs, attrs, label);
-          } else {
-            const dilatedShape = [(k - 1) * dilation + 1, (k - 1) * dilation + 1, 3, multiplier];
-            const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: 1, filterShape: dilatedShape });
-            const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs, true);
-            expect(actual.shape, label).to.deep.equal(filterShape);
-            expectRelativeClose(actual.values, undilateFilter(expected.values, dilatedShape, dilation), label);
-          }
-          cases++;
-        }
+    for (const { index, k, stride, dilation, multiplier, pad, filterShape, dyShape, label } of depthwiseCases()) {
+      const inputs = { x: seeded([2, 9, 8, 3], index + 7), dy: seeded(dyShape, index + 8) };
+      const attrs = { strides: stride, dilations: dilation, pad, filterShape };
+      if (dilation === 1) {
+        await expectKernelMatchesCpu('DepthwiseConv2dNativeBackpropFilter', inputs, attrs, label);
+      } else {
+        const dilatedShape = [(k - 1) * dilation + 1, (k - 1) * dilation + 1, 3, multiplier];
+        const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: 1, filterShape: dilatedShape });
+        const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, attrs, true);
+        expect(actual.shape, label).to.deep.equal(filterShape);
+        expectRelativeClose(actual.values, undilateFilter(expected.values, dilatedShape, dilation), label);
       }
+      cases++;
     }
     expect(cases).to.be.greaterThan(40);
   });
