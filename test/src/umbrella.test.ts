@@ -45,6 +45,30 @@ describe('the tfxai umbrella', () => {
       }
       tf.dispose([weights, input]);
     });
+
+    it('the plugin takes volumes through the core lifecycle unchanged: w * x on a (1, D, H, W, C) volume, a (D, H, W) map', async () => {
+      const registry = createRegistry(...officialModules, gradientXInputModule);
+      const { model, weights, w } = linearModel();
+      const x = Array.from({ length: 12 }, (_, i) => i / 7 - 0.5);
+      const volume = tf.tensor5d(x, [1, 1, 2, 2, 3]);
+      const expected = x.map((v, i) => v * w[i * 4 + 1]!);
+      const method = registry.decoder('gxi')(model);
+      const [values, map] = await expectNoLeak(async () => {
+        const { attributions } = await method.attribute!(volume, 1);
+        expect(attributions.shape).to.deep.equal([1, 1, 2, 2, 3]);
+        const heatmap = await method.computeHeatmap(volume, 1);
+        expect(heatmap.shape).to.deep.equal([1, 2, 2]);
+        const result = [await attributions.data(), await heatmap.data()];
+        tf.dispose([attributions, heatmap]);
+        return result;
+      });
+      expectAllClose(values!, expected, 1e-5);
+      // The plugin's heatmap: the signed sum over channels, normalised over the whole volume.
+      const sums = [0, 1, 2, 3].map((v) => expected[3 * v]! + expected[3 * v + 1]! + expected[3 * v + 2]!);
+      const [lo, hi] = [Math.min(...sums), Math.max(...sums)];
+      expectAllClose(map!, sums.map((s) => (s - lo) / (hi - lo + 1e-8)), 1e-5);
+      tf.dispose([weights, volume]);
+    });
   });
 
   it('loading a plugin into the default registry makes decoder() find it', () => {

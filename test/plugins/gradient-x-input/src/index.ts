@@ -41,7 +41,7 @@ export class GradientXInput extends AttributionMethod {
   }
 
   protected async attributeBatch({ batch, targets, numClasses }: PreparedBatch): Promise<AttributionResult> {
-    return { attributions: tf.tidy(() => tf.mul(targetGradients(this.adapter, batch, targets, numClasses), batch) as tf.Tensor4D) };
+    return { attributions: tf.tidy(() => tf.mul(targetGradients(this.adapter, batch, targets, numClasses), batch) as typeof batch) };
   }
 }
 
