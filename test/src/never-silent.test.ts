@@ -128,7 +128,7 @@ describe('never a silent wrong heatmap (issue 9: core, IG, gradient maps)', () =
     it('a non-image model, a model with two inputs, a disposed model: typed errors, no raw tfjs message', async () => {
       const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
       const x = image();
-      await expectTyped(() => decoder('ig')(dense, { numSteps: 4 }).computeHeatmap(x, 0), 'UNSUPPORTED_MODEL', /rank 2; tfxai explains image classifiers/);
+      await expectTyped(() => decoder('ig')(dense, { numSteps: 4 }).computeHeatmap(x, 0), 'UNSUPPORTED_MODEL', /rank 2; tfxai explains classifiers of images, input \(N, H, W, C\) of rank 4, and of volumes/);
       const a = tf.input({ shape: [6, 6, 3] });
       const b = tf.input({ shape: [6, 6, 3] });
       const pooled = [a, b].map((input) => tf.layers.globalAveragePooling2d({}).apply(input) as tf.SymbolicTensor);
