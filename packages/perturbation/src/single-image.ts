@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertSingleImage, withPreparedBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
+import { assertSingleImage, modelSpatialRank, withPreparedBatch, type ImageBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
 import { checkFiniteScores } from './batched-scores.js';
 
-/** The one image a perturbation method explains, checked by the core lifecycle. */
+/** The one image (or volume) a perturbation method explains, checked by the core lifecycle. */
 export interface PreparedImage {
-  /** (1, H, W, C), float32, finite, fitting the model. Owned by the lifecycle: do not dispose. */
-  readonly batch: tf.Tensor4D;
+  /** (1, H, W, C), or (1, D, H, W, C) for a volume; float32, finite, fitting the model. Owned by the lifecycle: do not dispose. */
+  readonly batch: ImageBatch;
   /** The checked class index. */
   readonly target: number;
   /** The model's scores of the image, every class (finite). */
@@ -30,7 +30,7 @@ export async function withSingleImage<T>(
   classIndex: number,
   compute: (prepared: PreparedImage) => Promise<T>,
 ): Promise<T> {
-  assertSingleImage(image, 'Perturbation methods explain one image per call');
+  assertSingleImage(image, 'Perturbation methods explain one image per call', modelSpatialRank(adapter));
   let recorded: tf.Tensor | undefined;
   const recording: ModelAdapter = {
     isModelAdapter: true,
