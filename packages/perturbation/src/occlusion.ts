@@ -111,7 +111,7 @@ export class OcclusionSensitivity implements XaiMethod {
           }
         });
       });
-      return tf.tensor(Float32Array.from(sums, (sum, p) => sum / counts[p]!), size) as Heatmap;
+      return tf.tensor(Float32Array.from(sums, (sum, p) => sum / counts[p]!), size as [number, number]) as Heatmap;
     } finally {
       tf.dispose(owned);
     }
