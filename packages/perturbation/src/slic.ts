@@ -28,7 +28,7 @@ export interface SlicOptions {
    * Default: 'lab'.
    */
   colorSpace?: 'lab' | 'raw';
-  /** Split disconnected pieces of a superpixel and merge tiny ones into a neighbour. Default: true. */
+  /** Split disconnected pieces of a superpixel (supervoxel) and merge tiny ones into a neighbour. Default: true. */
   enforceConnectivity?: boolean;
   /** Pieces smaller than this fraction of the mean superpixel size are merged into a neighbour. Default: 0.5. */
   minSizeFactor?: number;
@@ -55,7 +55,7 @@ export const SLIC_OPTIONS: readonly OptionSpec[] = Object.freeze([
   { name: 'maxIterations', type: 'integer', min: 1, default: SLIC_DEFAULTS.maxIterations, doc: 'k-means iterations (stops early when no pixel moves)' },
   { name: 'sigma', type: 'number', min: 0, default: SLIC_DEFAULTS.sigma, doc: 'Gaussian smoothing before segmenting' },
   { name: 'colorSpace', type: 'choice', choices: ['lab', 'raw'], default: SLIC_DEFAULTS.colorSpace, doc: "`'lab'` for 3-channel images, or the channels scaled to [0, 100]" },
-  { name: 'enforceConnectivity', type: 'boolean', default: SLIC_DEFAULTS.enforceConnectivity, doc: 'every superpixel one 4-connected region' },
+  { name: 'enforceConnectivity', type: 'boolean', default: SLIC_DEFAULTS.enforceConnectivity, doc: 'every superpixel one 4-connected region (supervoxels: 6-connected)' },
   { name: 'minSizeFactor', type: 'number', min: 0, max: 1, default: SLIC_DEFAULTS.minSizeFactor, doc: 'pieces smaller than this fraction of the mean superpixel size are merged into a neighbour' },
 ] satisfies OptionSpec[]);
 
