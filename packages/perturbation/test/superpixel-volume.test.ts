@@ -132,6 +132,18 @@ describe('LIME and KernelSHAP on volumes with a label volume', () => {
       expectAllClose(heat, Array.from(labels, (l) => (negated[l]! - min) / (max - min + 1e-8)), 1e-4);
     });
 
+    it("fill 'segment-mean' keeps every box's mean, 'blur' keeps a constant volume: a model of box means sees no change", async () => {
+      const model = supervoxelLinearModel(labels, [3, -2, 1, -0.5, 0.25, -4], 0.3);
+      const e = await expectNoLeak(() => lime(model, { segmentation: labelSlices(labels, D, H, W), fill: 'segment-mean', ridgeAlpha: 0, numSamples: 30 }).explain(volume, 0));
+      expectAllClose(e.weights, new Array(M).fill(0), 1e-5);
+      expect(e.intercept).to.be.closeTo(e.prediction, 1e-5);
+      const constant = tf.fill([1, D, H, W, C], 0.6) as tf.Tensor5D;
+      const shap = await expectNoLeak(() => kernelShap(model, { segmentation: labelSlices(labels, D, H, W), fill: 'blur', blurSigma: 1.5 }).explain(constant, 0));
+      expectAllClose(shap.shapValues, new Array(M).fill(0), 1e-5);
+      expect(shap.baseValue).to.be.closeTo(shap.prediction, 1e-5);
+      constant.dispose();
+    });
+
     it('label volumes that do not fit are typed errors saying what is allowed, without leaks', async () => {
       const cases: [unknown, RegExp][] = [
         [tf.zeros([D, H, W + 1], 'int32'), /label map of shape \[6,8,11\] does not fit the volume of 6 x 8 x 10; give a \(6, 8, 10\) map/],
