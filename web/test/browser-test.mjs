@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { buildWeb, reportLibrarySize } from '../build.mjs';
-import { CASE_IMAGES, METHOD_CASES } from './method-cases.mjs';
+import { CASE_IMAGES, DILATED_FAMILY, DILATED_INPUT_SEED, DILATED_METHOD_CASES, DILATED_TARGET, METHOD_CASES } from './method-cases.mjs';
 import { CHROMIUM, hasChromium, launchChromium, serveDirectory } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,6 +53,20 @@ function relativeError(a, b) {
 
 // ------------------------------------------------------------------ Node's cpu reference
 
+/** One method's heatmap and raw attributions (when it has them) for `target`, as the page's harness takes them. */
+async function methodRun(tf, tfxai, model, image, method, options, target) {
+  const explainer = tfxai.decoder(method)(model, options);
+  const map = await explainer.computeHeatmap(image, target);
+  const run = { heatmap: Array.from(await map.data()) };
+  map.dispose();
+  if (explainer.attribute) {
+    const result = await explainer.attribute(image, target);
+    run.attributions = Array.from(await result.attributions.data());
+    result.attributions.dispose();
+  }
+  return run;
+}
+
 async function nodeReference() {
   const tf = await import('@tensorflow/tfjs');
   const tfxai = await import('tfxai');
@@ -69,18 +83,7 @@ async function nodeReference() {
     pixels.set(name, floats);
     const image = tf.tensor4d(floats, [1, png.height, png.width, 3]);
     const predicted = tf.tidy(() => model.predict(image).argMax(-1).dataSync()[0]);
-    for (const { method, options } of METHOD_CASES) {
-      const explainer = tfxai.decoder(method)(model, options);
-      const map = await explainer.computeHeatmap(image, predicted);
-      const run = { heatmap: Array.from(await map.data()) };
-      map.dispose();
-      if (explainer.attribute) {
-        const result = await explainer.attribute(image, predicted);
-        run.attributions = Array.from(await result.attributions.data());
-        result.attributions.dispose();
-      }
-      methods.set(`${method} ${name}`, run);
-    }
+    for (const { method, options } of METHOD_CASES) methods.set(`${method} ${name}`, await methodRun(tf, tfxai, model, image, method, options, predicted));
     image.dispose();
   }
   // Per example (batch 1): stock cpu's ResizeNearestNeighborGrad mixes the examples of a batch.
@@ -100,7 +103,15 @@ async function nodeReference() {
     input.dispose();
     net.dispose();
   }
-  return { methods, families, pixels, model };
+  // The gradient methods on the Dilated family, built after every family as the page does (same seeded weights).
+  // Node's tf.fused is patchable: this reference takes tfxai's tf.fused route, the page its Conv2D layer route.
+  const dilatedMethods = new Map();
+  const dilatedNet = FAMILIES[DILATED_FAMILY]();
+  const dilatedImage = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', DILATED_INPUT_SEED);
+  for (const { method, options } of DILATED_METHOD_CASES) dilatedMethods.set(method, await methodRun(tf, tfxai, dilatedNet, dilatedImage, method, options, DILATED_TARGET));
+  dilatedImage.dispose();
+  dilatedNet.dispose();
+  return { methods, families, dilatedMethods, pixels, model };
 }
 
 // ------------------------------------------------------------------ in-page library checks
@@ -125,12 +136,11 @@ async function libraryChecks(browser, base, backend, reference) {
   check(backend, 'no console errors (the wasm binaries load from the bundle directory)', consoleErrors.length === 0, consoleErrors.slice(0, 2).join(' | '));
   const tolerance = TOLERANCE[backend];
   const worst = {};
-  for (const run of result.methods) {
-    const expected = reference.methods.get(`${run.method} ${run.image}`);
-    const label = `${run.method} on ${run.image}`;
+  /** A method run in the page against Node's: heatmap, attributions, leaks; its worst error under `key`. */
+  const compareRun = (run, expected, label, key) => {
     if (run.error) {
       check(backend, label, false, run.error);
-      continue;
+      return;
     }
     const heatmapError = relativeError(run.heatmap, expected.heatmap);
     check(backend, `${label}: heatmap equals Node cpu`, heatmapError <= tolerance, `max error ${heatmapError.toExponential(1)} of range`);
@@ -140,16 +150,25 @@ async function libraryChecks(browser, base, backend, reference) {
       check(backend, `${label}: attributions equal Node cpu`, attributionError <= tolerance, `max error ${attributionError.toExponential(1)} of max |value|`);
     }
     check(backend, `${label}: no tensor leaked`, run.leaked === 0, `${run.leaked} tensors`);
-    worst[run.method] = Math.max(worst[run.method] ?? 0, heatmapError, attributionError);
+    worst[key] = Math.max(worst[key] ?? 0, heatmapError, attributionError);
+  };
+  for (const run of result.methods) compareRun(run, reference.methods.get(`${run.method} ${run.image}`), `${run.method} on ${run.image}`, run.method);
+  // An ES-module bundle's tf.fused is frozen, so tfxai routes dilated Conv2D layers by their class's
+  // call instead (tfjs's fused conv gradient refuses dilation); Node took the tf.fused route.
+  check(
+    backend,
+    "dilated Conv2D layers take tfxai's layer route (tf.fused is frozen in the bundle)",
+    result.fusedConvRoute === false && result.dilatedConvLayerRoute === true,
+    `fusedConvRoute ${result.fusedConvRoute}, dilatedConvLayerRoute ${result.dilatedConvLayerRoute}`,
+  );
+  for (const run of result.dilatedMethods) {
+    const expected = reference.dilatedMethods.get(run.method);
+    // A map of zeros would compare equal to anything: the reference must carry a signal.
+    check(backend, `${run.method} on the Dilated family: Node's map is not constant`, Math.max(...expected.heatmap) > Math.min(...expected.heatmap));
+    compareRun(run, expected, `${run.method} on the Dilated family`, `${run.method} (Dilated)`);
   }
   for (const { family, gradient, error } of result.families) {
     const expected = reference.families.get(family);
-    if (family.startsWith('Dilated') && !result.fusedConvRoute) {
-      // tfjs's fused conv gradient refuses dilation; @tfxai/wasm-kernels reroutes tf.fused in Node,
-      // but an ES-module bundle's tf.fused is frozen (docs/browser.md, "Known limits").
-      check(backend, `input gradient, ${family}: tfjs's own refusal of dilated fused-conv gradients (tf.fused cannot be rerouted in a bundle)`, /dilation rates greater than 1 are not yet supported in gradients/.test(error ?? ''), error ?? 'no error: compare it instead');
-      continue;
-    }
     const gradientError = error ? Infinity : relativeError(gradient, expected);
     check(backend, `input gradient, batch 2, ${family}`, gradientError <= tolerance, error ?? `max error ${gradientError.toExponential(1)}`);
     worst[`family: ${family}`] = gradientError;
@@ -318,7 +337,7 @@ async function main() {
   rmSync(outDir, { recursive: true, force: true });
   console.log(reportLibrarySize(await buildWeb({ outDir: siteDir, harness: true })));
   const reference = await nodeReference();
-  console.log(`Node cpu reference: ${reference.methods.size} method runs, ${reference.families.size} family gradients`);
+  console.log(`Node cpu reference: ${reference.methods.size} method runs, ${reference.families.size} family gradients, ${reference.dilatedMethods.size} method runs on the Dilated family`);
   await bundleDocsExample(siteDir);
   const { server, base } = await serveDirectory(siteDir);
   const browser = await launchChromium();

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defaultRegistry, initBrowserBackend, tfxaiKernelStatus, withTfxaiKernels, type BrowserBackendName } from 'tfxai';
 import { FAMILIES } from '../../packages/wasm-kernels/dist/test/families.js';
-import { CASE_IMAGES, METHOD_CASES } from './method-cases.mjs';
+import { CASE_IMAGES, DILATED_FAMILY, DILATED_INPUT_SEED, DILATED_METHOD_CASES, DILATED_TARGET, METHOD_CASES } from './method-cases.mjs';
 
 /** An image file decoded to (1, H, W, 3) floats in [0, 1], byte / 255, as the example's README says. */
 async function loadImage(url: string): Promise<{ pixels: Float32Array; height: number; width: number }> {
@@ -26,6 +26,28 @@ interface MethodRun {
   error?: string;
 }
 
+/** One method's heatmap and raw attributions (when it has them) for `target`, and the tensors it left behind. */
+async function runMethod(model: tf.LayersModel, image: tf.Tensor4D, imageName: string, method: string, options: object, target: number): Promise<MethodRun> {
+  const before = tf.memory().numTensors;
+  const started = performance.now();
+  try {
+    const explainer = defaultRegistry().decoder(method)(model, options);
+    const map = await explainer.computeHeatmap(image, target);
+    const heatmap = Array.from(await map.data());
+    map.dispose();
+    let attributions: number[] | undefined;
+    if (explainer.attribute) {
+      const result = await explainer.attribute(image, target);
+      attributions = Array.from(await result.attributions.data());
+      result.attributions.dispose();
+    }
+    console.info(`[harness] ${tf.getBackend()} ${method} on ${imageName}: ${(performance.now() - started).toFixed(0)} ms`);
+    return { method, image: imageName, heatmap, attributions, leaked: tf.memory().numTensors - before };
+  } catch (error) {
+    return { method, image: imageName, heatmap: [], leaked: tf.memory().numTensors - before, error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
 async function runMethods(): Promise<MethodRun[]> {
   const model = await tf.loadLayersModel('examples/model/model.json');
   const runs: MethodRun[] = [];
@@ -33,28 +55,20 @@ async function runMethods(): Promise<MethodRun[]> {
     const { pixels, height, width } = await loadImage(`examples/images/${name}`);
     const image = tf.tensor4d(pixels, [1, height, width, 3]);
     const predicted = tf.tidy(() => (model.predict(image) as tf.Tensor).argMax(-1).dataSync()[0]!);
-    for (const { method, options } of METHOD_CASES) {
-      const before = tf.memory().numTensors;
-      const started = performance.now();
-      try {
-        const explainer = defaultRegistry().decoder(method)(model, options);
-        const map = await explainer.computeHeatmap(image, predicted);
-        const heatmap = Array.from(await map.data());
-        map.dispose();
-        let attributions: number[] | undefined;
-        if (explainer.attribute) {
-          const result = await explainer.attribute(image, predicted);
-          attributions = Array.from(await result.attributions.data());
-          result.attributions.dispose();
-        }
-        runs.push({ method, image: name, heatmap, attributions, leaked: tf.memory().numTensors - before });
-        console.info(`[harness] ${tf.getBackend()} ${method} on ${name}: ${(performance.now() - started).toFixed(0)} ms`);
-      } catch (error) {
-        runs.push({ method, image: name, heatmap: [], leaked: tf.memory().numTensors - before, error: `${(error as Error).name}: ${(error as Error).message}` });
-      }
-    }
+    for (const { method, options } of METHOD_CASES) runs.push(await runMethod(model, image, name, method, options, predicted));
     image.dispose();
   }
+  model.dispose();
+  return runs;
+}
+
+/** The gradient methods on the Dilated family (method-cases.mjs); call after familyGradients (seeded weights). */
+async function runDilatedMethods(): Promise<MethodRun[]> {
+  const model = FAMILIES[DILATED_FAMILY]!();
+  const image = tf.randomUniform([1, 16, 16, 3], 0, 1, 'float32', DILATED_INPUT_SEED) as tf.Tensor4D;
+  const runs: MethodRun[] = [];
+  for (const { method, options } of DILATED_METHOD_CASES) runs.push(await runMethod(model, image, 'the Dilated family', method, options, DILATED_TARGET));
+  image.dispose();
   model.dispose();
   return runs;
 }
@@ -96,6 +110,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const methods = await runMethods();
   const families = await familyGradients();
+  const dilatedMethods = await runDilatedMethods();
   (window as unknown as { harnessResult: unknown }).harnessResult = {
     backend,
     unknownBackend,
@@ -103,7 +118,9 @@ async function main(): Promise<void> {
     flags,
     methods,
     families,
+    dilatedMethods,
     fusedConvRoute: tfxaiKernelStatus().fusedConvRoute,
+    dilatedConvLayerRoute: tfxaiKernelStatus().dilatedConvLayerRoute,
     ms: performance.now() - started,
   };
 }

@@ -39,7 +39,7 @@ export {
 } from './model-adapter.js';
 export { checkModelInput, modelSpatialRank, emptyLayerFor, inferLayerShapes, rowsWithinMemoryBudget, MAX_IMAGE_PIXELS, PASS_MEMORY_BUDGET, type InferredLayerShape } from './model-input.js';
 export { explainedOutputAdapter, EXPLAINED_OUTPUTS, type ExplainedOutput } from './explained-output.js';
-export { withLayerCall, type LayerCall } from './layer-call-patch.js';
+export { replaceLayerClassCall, withLayerCall, type LayerCall } from './layer-call-patch.js';
 
 // Backends.
 export {

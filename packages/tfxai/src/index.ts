@@ -9,7 +9,7 @@ export * from '@tfxai/cam';
 export * from '@tfxai/gradient-maps';
 // Keras 3-D layers tfjs-layers lacks, registered for model loading (adds class names only; see the package).
 export * from '@tfxai/volume-layers';
-export { registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels } from '@tfxai/wasm-kernels';
+export { registerTfxaiKernels, tfxaiKernelStatus, unregisterTfxaiKernels, useTfxaiKernels, type RegistrationOptions } from '@tfxai/wasm-kernels';
 export * from './guided-grad-cam.js';
 export * from './guided-grad-cam-module.js';
 export * from './official-modules.js';

@@ -9,6 +9,7 @@ import {
   registerScopedPatch,
   unregisterMissingKernel,
 } from '@tfxai/core';
+import { routeDilatedConvLayers } from './dilated-conv-layer-route.js';
 import { restoreFusedConvs, routeFusedConvGradients } from './fused-conv-route.js';
 import { batchNormGradConfig, dropAbsentBatchNormInputs, scaleOptionalBatchNormGradConfig } from './gradients/batch-norm-grad.js';
 import { clipByValueGradConfig } from './gradients/clip-by-value-grad.js';
@@ -54,6 +55,14 @@ export interface TfxaiKernelStatus {
    * kernel gradients ('all') or, when dilated, the unfused ops ('gaps'). See fused-conv-route.ts.
    */
   fusedConvRoute: boolean;
+  /**
+   * Where tf.fused cannot be patched (an ES-module bundle, e.g. in a browser) or
+   * {@link RegistrationOptions.patchFusedOps} is false: inside tfxai's gradient passes, tfjs-layers
+   * Conv2D layers with dilation rates > 1 run the unfused ops (conv2d, bias, activation), whose
+   * gradients handle dilation, through a scoped patch of the Conv2D class's call. See
+   * dilated-conv-layer-route.ts.
+   */
+  dilatedConvLayerRoute: boolean;
   /** Leaner FusedBatchNorm (no Tile) and ClipByValue (one-op mask) gradients (mode 'all'). */
   fasterGradients: boolean;
 }
@@ -69,7 +78,18 @@ interface Registration {
   unregister: Array<() => void>;
   dilatedGradients: boolean;
   fusedConvRoute: boolean;
+  dilatedConvLayerRoute: boolean;
   fasterGradients: boolean;
+}
+
+/** How {@link registerTfxaiKernels} routes fused convolutions. */
+export interface RegistrationOptions {
+  /**
+   * Swap tf.fused's conv entries inside tfxai's passes when tf.fused can be patched (the Node
+   * build). false: never touch tf.fused and route dilated Conv2D layers by their class's call, as
+   * an ES-module bundle (where tf.fused is frozen) always does. Default: true.
+   */
+  patchFusedOps?: boolean;
 }
 
 let registration: Registration | undefined;
@@ -105,10 +125,13 @@ function fusedOpsPatchable(): boolean {
  * applies inside tfxai's own gradient passes only, so a user's `tf.grad` or `model.fit` in the
  * same process runs TensorFlow.js as shipped.
  * @param mode default: {@link kernelModeFromEnvironment}
- * @throws InvalidOptionError for a mode other than 'all', 'gaps', 'off'
+ * @param options default: tf.fused patched where it can be ({@link RegistrationOptions})
+ * @throws InvalidOptionError for a mode other than 'all', 'gaps', 'off', or a patchFusedOps that is not a boolean
  */
-export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvironment()): TfxaiKernelStatus {
+export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvironment(), options: RegistrationOptions = {}): TfxaiKernelStatus {
   if (!TFXAI_KERNEL_MODES.includes(mode)) throw new InvalidOptionError('mode', `got '${String(mode)}'; allowed: ${TFXAI_KERNEL_MODES.join(', ')}`);
+  const patchFusedOps = options.patchFusedOps ?? true;
+  if (typeof patchFusedOps !== 'boolean') throw new InvalidOptionError('patchFusedOps', `got ${String(patchFusedOps)}; allowed: true, false`);
   unregisterTfxaiKernels();
   const next: Registration = {
     mode,
@@ -118,6 +141,7 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
     unregister: [],
     dilatedGradients: false,
     fusedConvRoute: false,
+    dilatedConvLayerRoute: false,
     fasterGradients: false,
   };
   registration = next;
@@ -152,7 +176,7 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
     next.unregister.push(...registerFasterConv3d());
     next.fasterGradients = true;
   }
-  if (fusedOpsPatchable()) {
+  if (patchFusedOps && fusedOpsPatchable()) {
     const route = mode === 'all' ? 'fused-kernel' : 'dilated-only';
     next.unregister.push(
       registerScopedPatch({
@@ -166,6 +190,10 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
       next.unregister.push(registerScopedGradient(fusedDepthwiseConv2dGradConfig()));
     }
     next.fusedConvRoute = true;
+  } else {
+    // tf.fused is frozen (ES-module bundle) or left alone: dilated Conv2D layers, by their class's call.
+    next.unregister.push(registerScopedPatch({ name: 'tfxai dilated conv layers', apply: routeDilatedConvLayers }));
+    next.dilatedConvLayerRoute = true;
   }
   return tfxaiKernelStatus();
 }
@@ -182,9 +210,10 @@ export function unregisterTfxaiKernels(): void {
 /**
  * The switch: `true` -> every tfxai kernel ('all'), `false` -> none ('off'),
  * or a {@link TfxaiKernelMode}. Overrides `TFXAI_KERNELS`.
+ * @param options see {@link RegistrationOptions}
  */
-export function useTfxaiKernels(enabled: boolean | TfxaiKernelMode): TfxaiKernelStatus {
-  return registerTfxaiKernels(enabled === true ? 'all' : enabled === false ? 'off' : enabled);
+export function useTfxaiKernels(enabled: boolean | TfxaiKernelMode, options: RegistrationOptions = {}): TfxaiKernelStatus {
+  return registerTfxaiKernels(enabled === true ? 'all' : enabled === false ? 'off' : enabled, options);
 }
 
 /** Which tfxai kernels are registered now, and in what mode. */
@@ -201,6 +230,7 @@ export function tfxaiKernelStatus(): TfxaiKernelStatus {
     })),
     dilatedGradients: current?.dilatedGradients ?? false,
     fusedConvRoute: current?.fusedConvRoute ?? false,
+    dilatedConvLayerRoute: current?.dilatedConvLayerRoute ?? false,
     fasterGradients: current?.fasterGradients ?? false,
   };
 }
