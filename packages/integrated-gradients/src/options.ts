@@ -66,7 +66,7 @@ export const INTEGRATED_GRADIENTS_OPTIONS: readonly OptionSpec[] = Object.freeze
   },
   {
     ...BASELINE_OPTION,
-    doc: "the path's start; `'blur'` sigma defaults to the shorter side / 16, `'uniform'` to the input's min..max and seed 0; a list of baselines is averaged",
+    doc: "the path's start; `'blur'` sigma defaults to the shortest side / 16 (of H, W, or D, H, W for volumes), `'uniform'` to the input's min..max and seed 0; a list of baselines is averaged",
   },
   {
     name: 'internalBatchSize',

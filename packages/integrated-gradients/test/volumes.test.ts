@@ -223,6 +223,24 @@ describe('Integrated Gradients on volumes (N, D, H, W, C)', () => {
         expect(fast.values).to.not.deep.equal(plain.values.map(() => 0));
       });
 
+      it('firstLayerShortcut through a strided, valid-padded Conv3D with a bias: equal to the plain path', async () => {
+        const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+        const strided = tf.sequential({
+          layers: [
+            tf.layers.conv3d({ inputShape: SHAPE, filters: 4, kernelSize: [2, 3, 2], strides: [1, 2, 2], padding: 'valid', activation: 'relu', kernelInitializer: init(1), biasInitializer: tf.initializers.randomUniform({ minval: -0.2, maxval: 0.2, seed: 2 }) }),
+            tf.layers.flatten(),
+            tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(3) }),
+          ],
+        });
+        const options = { numSteps: 5, baseline: 'blur' as const, internalBatchSize: 4 };
+        const plain = await attributeValues(strided, volumes.tensor, [1, 0], options);
+        const fast = await attributeValues(strided, volumes.tensor, [1, 0], { ...options, firstLayerShortcut: true });
+        const scale = Math.max(...plain.values.map(Math.abs));
+        expect(scale).to.be.above(1e-5);
+        expectAllClose(fast.values, plain.values, 1e-5 * scale, 1e-5);
+        strided.dispose();
+      });
+
       it('a 2-D image given to the volume model: InvalidInputError naming the rank expected, no leak', async () => {
         for (const shape of [[6, 5, 2], [1, 1, 6, 5, 2, 1]]) {
           const image = tf.zeros(shape);
