@@ -5,7 +5,7 @@ import { resizeNearestNeighborGradCpu } from './cpu/resize-nearest-neighbor-grad
 import { avgPool3dGradConfig, avgPoolGradConfig2d } from './gradients/avg-pool-grad.js';
 import { conv3dGradConfig } from './gradients/conv3d-grad.js';
 import { conv3dWasmKernel } from './kernels/conv3d-wasm.js';
-import { maxPool3dGradCpuKernel } from './kernels/max-pool-3d-grad-cpu.js';
+import { maxPool3dGradCpuKernel, maxPool3dGradWasmKernel } from './kernels/max-pool-3d-grad.js';
 
 /**
  * Stock tfjs 4.22 kernels and gradients that give wrong numbers, each
@@ -17,7 +17,8 @@ import { maxPool3dGradCpuKernel } from './kernels/max-pool-3d-grad-cpu.js';
  *   ResizeBilinearGrad on cpu mislabels the shape of non-square resizes.
  * - Conv3D: wasm's input and filter gradients are wrong when the output depth
  *   is above 1; no backend takes dilations > 1.
- * - MaxPool3DGrad on cpu: wrong when the pool's height and width differ.
+ * - MaxPool3DGrad on cpu: wrong when the pool's height and width differ; on
+ *   wasm: a tie's gradient goes to the window's last maximum (first elsewhere).
  * - AvgPool and AvgPool3D with padding: every backend divides border windows'
  *   gradients by the full window size instead of the elements they cover.
  * @returns the functions that take each registration back out
@@ -31,6 +32,7 @@ export function registerStockCorrections(): Array<() => void> {
     registerScopedGradient(avgPoolGradConfig2d()),
     registerScopedGradient(avgPool3dGradConfig()),
     registerScopedKernel(maxPool3dGradCpuKernel),
+    registerScopedKernel(maxPool3dGradWasmKernel),
   ];
 }
 

@@ -85,6 +85,22 @@ forEachBackend(() => {
     }
   });
 
+  it('maxPool3d with ties (a constant input, and values from {0, 1, 2}): the first maximum of each window takes the gradient, as the reference', () => {
+    for (const c of poolCases) {
+      const ties: Volume = { shape: c.x, values: Float64Array.from(volume(c.x, 5).values, (v) => Math.floor((v + 1) * 1.5)) };
+      for (const x of [{ shape: c.x, values: new Float64Array(ties.values.length) }, ties]) {
+        const ref = pool3dReference('max', x, c.size, c.strides, c.padding, upstream);
+        const pool = (a: tf.Tensor) => tf.maxPool3d(a as tf.Tensor5D, c.size as [number, number, number], c.strides as [number, number, number], c.padding);
+        const [dx] = read(() => {
+          const xt = tensor(x);
+          const dy = tf.tensor(Float32Array.from({ length: ref.y.length }, (_, i) => upstream(i)), ref.outShape);
+          return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pool(a), dy)))(xt)];
+        });
+        expectAllClose(dx!, ref.dx, 1e-5, 1e-5);
+      }
+    }
+  });
+
   it('2-D average pooling with same padding: border gradients divide by the pixels each window covers', () => {
     // A 3x3 image, 2x2 windows, stride 2: the last row and column are covered by windows of 2 and 1 pixels.
     const [dx] = read(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.avgPool(a as tf.Tensor4D, 2, 2, 'same')))(tf.ones([1, 3, 3, 1]))]);
