@@ -63,23 +63,25 @@ function hostBlur3d(values: number[], shape: number[], sigma: number): number[] 
 }
 
 describe('Integrated Gradients on volumes (N, D, H, W, C)', () => {
-  // A blurred baseline: a constant one makes every max-pool window a tie at alpha = 0, and stock
-  // wasm's MaxPool3DGrad sends a tie's gradient to the last maximum where cpu (and 2-D) take the first.
-  it('wasm and cpu give the same attributions on a Conv3D + MaxPool3D model', async () => {
-    const results: number[][] = [];
-    for (const backend of testBackends()) {
-      await useBackend(backend);
-      const net = volumeNet({ inputShape: SHAPE, filters: 3, pool: [2, 2, 2], hidden: 4, classes: 3 });
-      const { tensor } = seededVolume([1, ...SHAPE], 11);
-      results.push((await attributeValues(net.model, tensor, 1, { numSteps: 6, baseline: 'blur' })).values);
-      net.model.dispose();
-      tensor.dispose();
-    }
-    expect(results.length).to.be.at.least(2);
-    const scale = Math.max(...results[0]!.map(Math.abs));
-    expect(scale).to.be.above(1e-4);
-    for (const other of results.slice(1)) expectAllClose(other, results[0]!, 1e-5 * scale, 1e-4);
-  });
+  // Both the default zero baseline (every max-pool window a tie at alpha = 0: tfxai's scoped MaxPool3DGrad
+  // sends a tie's gradient to the first maximum on every backend) and a blurred one (no ties).
+  for (const baseline of ['zeros', 'blur'] as const) {
+    it(`wasm and cpu give the same attributions on a Conv3D + MaxPool3D model (baseline '${baseline}')`, async () => {
+      const results: number[][] = [];
+      for (const backend of testBackends()) {
+        await useBackend(backend);
+        const net = volumeNet({ inputShape: SHAPE, filters: 3, pool: [2, 2, 2], hidden: 4, classes: 3 });
+        const { tensor } = seededVolume([1, ...SHAPE], 11);
+        results.push((await attributeValues(net.model, tensor, 1, { numSteps: 6, baseline })).values);
+        net.model.dispose();
+        tensor.dispose();
+      }
+      expect(results.length).to.be.at.least(2);
+      const scale = Math.max(...results[0]!.map(Math.abs));
+      expect(scale).to.be.above(1e-4);
+      for (const other of results.slice(1)) expectAllClose(other, results[0]!, 1e-5 * scale, 1e-4);
+    });
+  }
 
   forEachBackend(() => {
     describe('a linear 3-D model (Conv3D with linear activation, flatten, dense): IG = w * (x - b) exactly', () => {
