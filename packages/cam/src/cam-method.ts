@@ -4,8 +4,6 @@ import {
   checkFiniteHeatmap,
   checkFiniteResult,
   explainedOutputAdapter,
-  minMaxNormalize,
-  resizeMap,
   withPreparedBatch,
   type AttributionResult,
   type MethodServices,
@@ -15,7 +13,8 @@ import {
   type XaiMethod,
 } from '@tfxai/core';
 import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
-import { layerActivations, type LayerActivations } from './layer-activations.js';
+import { normalizeCamMap, resizeCamMaps, type CamMaps } from './cam-maps.js';
+import { layerActivations, type ImagesOrVolumes, type LayerActivations } from './layer-activations.js';
 
 /**
  * What the CAM methods share: the explained output, the target layer, ReLU, resizing
@@ -47,20 +46,22 @@ export abstract class CamMethod implements XaiMethod {
   }
 
   /**
-   * The method's map per example before ReLU, (N, h, w) at the feature map's resolution:
-   * `sum_k w_k A^k` with the method's channel weights w.
-   * @param batch finite images (N, H, W, C)
+   * The method's map per example before ReLU, (N, h, w) or (N, d, h, w) at the feature
+   * map's resolution: `sum_k w_k A^k` with the method's channel weights w.
+   * @param batch finite images (N, H, W, C) or volumes (N, D, H, W, C)
    * @param targets checked class indices, one per example
    */
-  protected abstract weightedMaps(batch: tf.Tensor4D, targets: number[], numClasses: number): Promise<tf.Tensor3D>;
+  protected abstract weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps>;
 
   /**
-   * One heatmap in [0, 1]: the CAM (ReLU'd unless `relu: false`), upsampled
-   * bilinearly to the image (`resolution: 'input'`, the default) or at the feature
-   * map's size (`'feature'`), min-max normalised as AUCMEDI does.
-   * @param image (1, H, W, C) or (H, W, C)
+   * One heatmap in [0, 1]: the CAM (ReLU'd unless `relu: false`), upsampled to the input
+   * (`resolution: 'input'`, the default: bilinearly for an image, trilinearly with
+   * half-voxel centres for a volume) or at the feature map's size (`'feature'`), min-max
+   * normalised as AUCMEDI does.
+   * @param image (1, H, W, C) or (H, W, C); for a volume model (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    * @param eps normalisation epsilon (default 1e-8)
+   * @returns (H, W) for an image, (D, H, W) for a volume
    */
   async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
     assertSingleImage(image);
@@ -68,8 +69,8 @@ export abstract class CamMethod implements XaiMethod {
     let heatmap: tf.Tensor2D;
     try {
       heatmap = tf.tidy(() => {
-        const sized = this.camOptions.resolution === 'input' ? resizeMap(maps, inputSize) : maps;
-        return minMaxNormalize(sized.squeeze([0]) as tf.Tensor2D, eps);
+        const sized = this.camOptions.resolution === 'input' ? resizeCamMaps(maps, inputSize) : maps;
+        return normalizeCamMap(sized.squeeze([0]) as tf.Tensor2D, eps);
       });
     } finally {
       maps.dispose();
@@ -79,33 +80,35 @@ export abstract class CamMethod implements XaiMethod {
 
   /**
    * The raw CAMs (after ReLU unless `relu: false`, before normalisation), upsampled
-   * bilinearly to the input's height and width: (N, H, W, 1), one channel because a
-   * CAM has no colour axis (broadcast it against the image if needed). `resolution`
-   * does not apply here.
-   * @param images (N, H, W, C) or (H, W, C)
+   * to the input's spatial size (bilinearly; trilinearly for volumes): (N, H, W, 1) or
+   * (N, D, H, W, 1), one channel because a CAM has no colour axis (broadcast it against
+   * the image if needed). `resolution` does not apply here.
+   * @param images (N, H, W, C) or (H, W, C); for a volume model (N, D, H, W, C) or (D, H, W, C)
    * @param targets one class for every example, or one per example
    */
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
     const { maps, inputSize } = await this.#maps(images, targets);
     try {
-      return { attributions: tf.tidy(() => resizeMap(maps, inputSize).expandDims(-1) as tf.Tensor4D) };
+      return { attributions: tf.tidy(() => resizeCamMaps(maps, inputSize).expandDims(-1) as tf.Tensor4D) };
     } finally {
       maps.dispose();
     }
   }
 
   /**
-   * The CAMs (N, h, w) of a batch checked by the core lifecycle, with ReLU applied as
-   * configured, and the input's (H, W). The weighted maps are checked before the ReLU,
-   * which would turn NaN into 0: a model whose scores are not finite is a NonFiniteError.
+   * The CAMs (N, h, w) or (N, d, h, w) of a batch checked by the core lifecycle, with
+   * ReLU applied as configured, and the input's spatial size ([H, W] or [D, H, W]).
+   * The weighted maps are checked before the ReLU, which would turn NaN into 0: a model
+   * whose scores are not finite is a NonFiniteError.
    */
-  #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: tf.Tensor3D; inputSize: [number, number] }> {
-    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch, targets: classes, numClasses }) => {
+  #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: CamMaps; inputSize: number[] }> {
+    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch: checked, targets: classes, numClasses }) => {
+      const batch = checked as ImagesOrVolumes;
       const weighted = await this.weightedMaps(batch, [...classes], numClasses);
       await checkFiniteResult({ attributions: weighted as unknown as tf.Tensor4D }, this.name);
       const maps = this.camOptions.relu ? tf.tidy(() => tf.relu(weighted)) : weighted;
       if (maps !== weighted) weighted.dispose();
-      return { maps, inputSize: [batch.shape[1], batch.shape[2]] };
+      return { maps, inputSize: batch.shape.slice(1, -1) };
     });
   }
 }
