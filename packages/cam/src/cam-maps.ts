@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { minMaxNormalize, resizeMap, resizeVolume } from '@tfxai/core';
+import { resizeMap, resizeVolume } from '@tfxai/core';
 
 /** A stack of class activation maps, one per example: (N, h, w) for images, (N, d, h, w) for volumes. */
 export type CamMaps = tf.Tensor3D | tf.Tensor4D;
@@ -11,14 +11,4 @@ export type CamMaps = tf.Tensor3D | tf.Tensor4D;
  */
 export function resizeCamMaps<T extends CamMaps>(maps: T, size: readonly number[]): T {
   return (size.length === 3 ? resizeVolume(maps as tf.Tensor4D, size as [number, number, number]) : resizeMap(maps as tf.Tensor3D, size as [number, number])) as T;
-}
-
-/**
- * One map, (H, W) or (D, H, W), min-max normalised as a whole (AUCMEDI's
- * `(h - min) / (max - min + eps)`). A volume is flattened first, because
- * `minMaxNormalize` reads a rank-3 tensor as a stack of 2-D maps.
- */
-export function normalizeCamMap<T extends tf.Tensor2D | tf.Tensor3D>(map: T, eps: number): T {
-  if (map.rank === 2) return minMaxNormalize(map as tf.Tensor2D, eps) as T;
-  return tf.tidy(() => minMaxNormalize(map.reshape([1, map.size]) as tf.Tensor2D, eps).reshape(map.shape) as T);
 }

@@ -4,16 +4,21 @@ import {
   checkFiniteHeatmap,
   checkFiniteResult,
   explainedOutputAdapter,
+  modelSpatialRank,
+  normalizeHeatmap,
   withPreparedBatch,
   type AttributionResult,
+  type Heatmap,
+  type ImageBatch,
   type MethodServices,
   type ModelAdapter,
   type ModelLike,
   type OptionSpec,
+  type SpatialRank,
   type XaiMethod,
 } from '@tfxai/core';
 import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
-import { normalizeCamMap, resizeCamMaps, type CamMaps } from './cam-maps.js';
+import { resizeCamMaps, type CamMaps } from './cam-maps.js';
 import { layerActivations, type ImagesOrVolumes, type LayerActivations } from './layer-activations.js';
 
 /**
@@ -40,6 +45,11 @@ export abstract class CamMethod implements XaiMethod {
     this.layer = layerActivations(this.adapter, this.camOptions.layerName);
   }
 
+  /** The spatial rank the model takes (2: images, 3: volumes), when it declares its input. */
+  get spatialRank(): SpatialRank | undefined {
+    return modelSpatialRank(this.adapter);
+  }
+
   /** The target layer's path (layers model) or node name (graph model), e.g. 'base/conv_pw_13_relu'. */
   get layerName(): string {
     return this.layer.layerName;
@@ -63,14 +73,17 @@ export abstract class CamMethod implements XaiMethod {
    * @param eps normalisation epsilon (default 1e-8)
    * @returns (H, W) for an image, (D, H, W) for a volume
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
+    assertSingleImage(image, undefined, this.spatialRank);
     const { maps, inputSize } = await this.#maps(image, classIndex);
-    let heatmap: tf.Tensor2D;
+    let heatmap: Heatmap;
     try {
       heatmap = tf.tidy(() => {
         const sized = this.camOptions.resolution === 'input' ? resizeCamMaps(maps, inputSize) : maps;
-        return normalizeCamMap(sized.squeeze([0]) as tf.Tensor2D, eps);
+        return normalizeHeatmap(sized.squeeze([0]) as Heatmap, eps);
       });
     } finally {
       maps.dispose();
@@ -86,10 +99,13 @@ export abstract class CamMethod implements XaiMethod {
    * @param images (N, H, W, C) or (H, W, C); for a volume model (N, D, H, W, C) or (D, H, W, C)
    * @param targets one class for every example, or one per example
    */
+  attribute(images: tf.Tensor3D | tf.Tensor4D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor4D>>;
+  attribute(images: tf.Tensor5D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor5D>>;
+  attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult>;
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
     const { maps, inputSize } = await this.#maps(images, targets);
     try {
-      return { attributions: tf.tidy(() => resizeCamMaps(maps, inputSize).expandDims(-1) as tf.Tensor4D) };
+      return { attributions: tf.tidy(() => resizeCamMaps(maps, inputSize).expandDims(-1) as ImageBatch) };
     } finally {
       maps.dispose();
     }
@@ -103,9 +119,9 @@ export abstract class CamMethod implements XaiMethod {
    */
   #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: CamMaps; inputSize: number[] }> {
     return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch: checked, targets: classes, numClasses }) => {
-      const batch = checked as ImagesOrVolumes;
+      const batch: ImagesOrVolumes = checked;
       const weighted = await this.weightedMaps(batch, [...classes], numClasses);
-      await checkFiniteResult({ attributions: weighted as unknown as tf.Tensor4D }, this.name);
+      await checkFiniteResult({ attributions: weighted as unknown as ImageBatch }, this.name);
       const maps = this.camOptions.relu ? tf.tidy(() => tf.relu(weighted)) : weighted;
       if (maps !== weighted) weighted.dispose();
       return { maps, inputSize: batch.shape.slice(1, -1) };

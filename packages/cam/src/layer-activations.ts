@@ -115,7 +115,7 @@ class LayersModelActivations implements LayerActivations {
     try {
       const { activations, scores } = tf.tidy(() => {
         const output = this.#intercept(
-          () => this.adapter.predict(inputs as tf.Tensor4D),
+          () => this.adapter.predict(inputs),
           (a) => {
             kept = tf.keep(a.clone());
             return a;
@@ -159,7 +159,7 @@ class LayersModelActivations implements LayerActivations {
         const selector = targetSelector(targets, numClasses);
         const objective = (delta: tf.Tensor) =>
           this.#intercept(
-            () => tf.sum(tf.mul(this.adapter.predict(inputs as tf.Tensor4D), selector)),
+            () => tf.sum(tf.mul(this.adapter.predict(inputs), selector)),
             (output) => {
               kept = tf.keep(output.clone());
               return tf.add(output, delta);

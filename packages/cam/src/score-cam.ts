@@ -62,7 +62,7 @@ export class ScoreCam extends CamMethod {
         // (1, ...spatial, count) masks in [0, 1] -> (count, ...spatial, 1), one masked input per channel.
         const masks = tf.where(varies, tf.div(tf.sub(upsampled, min), tf.where(varies, range, tf.onesLike(range))), tf.zerosLike(upsampled));
         const masked = tf.mul(tf.slice(batch, n, 1), tf.transpose(masks, [axes.length + 1, ...axes, 0]));
-        const selected = tf.sum(tf.mul(this.adapter.predict(masked as tf.Tensor4D), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
+        const selected = tf.sum(tf.mul(this.adapter.predict(masked as ImagesOrVolumes), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
         return [selected, varies.reshape([count])];
       });
       const [values, flags] = await Promise.all([chunkScores.data(), chunkUsable.data()]);
