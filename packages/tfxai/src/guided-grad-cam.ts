@@ -33,7 +33,7 @@ export const GUIDED_GRAD_CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
   {
     name: 'layerName',
     type: 'string',
-    defaultDoc: 'the last layer with a spatial output',
+    defaultDoc: 'the last layer with a spatial output (4-D; 5-D for a volume model)',
     doc: "Grad-CAM's target layer: a name, a path into nested models (`'base/conv_pw_13_relu'`), or a graph model's node name",
   },
   { name: 'relu', type: 'boolean', default: true, doc: 'apply ReLU to the Grad-CAM map, as the paper does; `false` reproduces AUCMEDI' },
