@@ -172,6 +172,19 @@ describe('CAM methods on volumes (N, D, H, W, C)', () => {
       }
     });
 
+    it('smoothGrad reaches volumes: with noiseLevel 0 the smoothed map is the plain map; with noise it differs', async () => {
+      const topology = sequentialVolumeCnn();
+      const volume = seededVolumes(1, 3);
+      const plain = await heatmap('gradcam', topology.model, {}, volume, 1);
+      const silent = await heatmap('gradcam', topology.model, { smoothGrad: { samples: 2, noiseLevel: 0, seed: 1 } } as CamOptions, volume, 1);
+      expect(silent.shape).to.deep.equal(SPATIAL);
+      expectAllClose(silent.values, plain.values, 1e-6);
+      const noisy = await heatmap('gradcam', topology.model, { smoothGrad: { samples: 3, noiseLevel: 0.1, seed: 1 } } as CamOptions, volume, 1);
+      expect(maxAbsDiff(noisy.values, plain.values)).to.be.greaterThan(1e-4);
+      volume.dispose();
+      topology.dispose();
+    });
+
     for (const [label, build, layer] of [
       ['sequential 3-D CNN (a 2x3x4 layer, resized)', sequentialVolumeCnn, 'conv2'],
       ['residual 3-D model', residualVolumeCnn, 'a'],
