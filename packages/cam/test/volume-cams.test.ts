@@ -4,6 +4,7 @@ import '@tfxai/wasm-kernels';
 import { InvalidInputError, InvalidOptionError, LayerNotFoundError, createRegistry, withTfxaiKernels } from '@tfxai/core';
 import { gradCamModule, gradCamPlusPlusModule, scoreCamModule, type CamMethod, type CamOptions, type ScoreCamOptions } from '@tfxai/cam';
 import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff, testBackends, useBackend } from '@tfxai/test-utils';
+import { GlobalAveragePooling3D } from '@tfxai/volume-layers';
 import { CLASSES, finiteDifferenceGradient, type Topology } from './topologies.js';
 import { exampleMaps, gradCamPlusPlusWeights, gradCamWeights, minMax, relu, scoreCamVolumeByLoop, trilinearResize, weightedSum, type FlatMaps } from './volume-reference-cams.js';
 import { nestedVolumeCnn, residualVolumeCnn, seededVolumes, sequentialVolumeCnn, VOLUME_SHAPE } from './volume-topologies.js';
@@ -144,6 +145,35 @@ describe('CAM methods on volumes (N, D, H, W, C)', () => {
         topology.dispose();
       }
       volume.dispose();
+    });
+
+    it("a functional sub-model (with an add) nested in a Sequential classifier: the automatic layer is its last 5-D layer 'fbase/fsum', maps equal the formula", async () => {
+      const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.15, seed: seed + 1 }) });
+      const inner = tf.input({ shape: VOLUME_SHAPE });
+      const f1 = tf.layers.conv3d({ name: 'f1', filters: 3, kernelSize: 3, padding: 'same', activation: 'elu', ...init(71) }).apply(inner) as tf.SymbolicTensor;
+      const f2 = tf.layers.conv3d({ name: 'f2', filters: 3, kernelSize: 3, padding: 'same', activation: 'elu', ...init(73) }).apply(f1) as tf.SymbolicTensor;
+      const fbase = tf.model({ name: 'fbase', inputs: inner, outputs: tf.layers.add({ name: 'fsum' }).apply([f1, f2]) as tf.SymbolicTensor });
+      const dense = tf.layers.dense({ name: 'scores', units: CLASSES, activation: 'softmax', ...init(75) });
+      const model = tf.sequential({ layers: [fbase, new GlobalAveragePooling3D({ name: 'gap' }), dense] });
+      const volume = seededVolumes(1, 8);
+      const [kernel, bias] = dense.getWeights() as [tf.Tensor2D, tf.Tensor1D];
+      const activations = fbase.predict(volume) as tf.Tensor5D;
+      for (const name of ['gradcam', 'gradcam++']) {
+        expect((registry.decoder<CamOptions>(name)(model) as unknown as CamMethod).layerName).to.equal('fbase/fsum');
+      }
+      for (let target = 0; target < CLASSES; target++) {
+        // The head after the sub-model as plain ops: softmax(mean(A) K + b)[target].
+        const gradients = tf.grad((x: tf.Tensor) =>
+          tf.sum(tf.mul(tf.softmax(tf.add(tf.matMul(tf.mean(x, [1, 2, 3]) as tf.Tensor2D, kernel), bias)), tf.oneHot([target], CLASSES).toFloat())),
+        )(activations);
+        const a = await exampleMaps(activations);
+        const g = await exampleMaps(gradients);
+        gradients.dispose();
+        expectAllClose((await heatmap('gradcam', model, { resolution: 'feature' }, volume, target)).values, minMax(relu(weightedSum(a, gradCamWeights(g)))), 2e-4);
+        expectAllClose((await heatmap('gradcam++', model, { resolution: 'feature' }, volume, target)).values, minMax(relu(weightedSum(a, gradCamPlusPlusWeights(a, g)))), 2e-4);
+      }
+      tf.dispose([activations, volume]);
+      model.dispose();
     });
 
     it('a batch of two volumes equals volume-by-volume runs, and one volume (D, H, W, C) equals (1, D, H, W, C)', async () => {
