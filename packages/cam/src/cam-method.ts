@@ -19,7 +19,7 @@ import {
 } from '@tfxai/core';
 import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
 import { resizeCamMaps, type CamMaps } from './cam-maps.js';
-import { layerActivations, type ImagesOrVolumes, type LayerActivations } from './layer-activations.js';
+import { layerActivations, type LayerActivations } from './layer-activations.js';
 
 /**
  * What the CAM methods share: the explained output, the target layer, ReLU, resizing
@@ -61,7 +61,7 @@ export abstract class CamMethod implements XaiMethod {
    * @param batch finite images (N, H, W, C) or volumes (N, D, H, W, C)
    * @param targets checked class indices, one per example
    */
-  protected abstract weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps>;
+  protected abstract weightedMaps(batch: ImageBatch, targets: number[], numClasses: number): Promise<CamMaps>;
 
   /**
    * One heatmap in [0, 1]: the CAM (ReLU'd unless `relu: false`), upsampled to the input
@@ -118,8 +118,7 @@ export abstract class CamMethod implements XaiMethod {
    * whose scores are not finite is a NonFiniteError.
    */
   #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: CamMaps; inputSize: number[] }> {
-    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch: checked, targets: classes, numClasses }) => {
-      const batch: ImagesOrVolumes = checked;
+    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch, targets: classes, numClasses }) => {
       const weighted = await this.weightedMaps(batch, [...classes], numClasses);
       await checkFiniteResult({ attributions: weighted as unknown as ImageBatch }, this.name);
       const maps = this.camOptions.relu ? tf.tidy(() => tf.relu(weighted)) : weighted;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ImageBatch } from '@tfxai/core';
 import type { CamMaps } from './cam-maps.js';
 import { CamMethod } from './cam-method.js';
 import type { CamOptions } from './cam-options.js';
-import { spatialAxes, type ImagesOrVolumes } from './layer-activations.js';
+import { spatialAxes } from './layer-activations.js';
 
 /** Options of Grad-CAM++: the common CAM options (layerName, output, resolution, relu). */
 export type GradCamPlusPlusOptions = CamOptions;
@@ -19,7 +20,7 @@ export type GradCamPlusPlusOptions = CamOptions;
 export class GradCamPlusPlus extends CamMethod {
   readonly name = 'gradcam++';
 
-  protected async weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps> {
+  protected async weightedMaps(batch: ImageBatch, targets: number[], numClasses: number): Promise<CamMaps> {
     const { activations, gradients } = this.layer.activationsAndGradients(batch, targets, numClasses);
     try {
       return tf.tidy(() => {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ImageBatch } from '@tfxai/core';
 import type { CamMaps } from './cam-maps.js';
 import { CamMethod } from './cam-method.js';
 import type { CamOptions } from './cam-options.js';
-import { spatialAxes, type ImagesOrVolumes } from './layer-activations.js';
+import { spatialAxes } from './layer-activations.js';
 
 /** Options of Grad-CAM: the common CAM options (layerName, output, resolution, relu). */
 export type GradCamOptions = CamOptions;
@@ -17,7 +18,7 @@ export type GradCamOptions = CamOptions;
 export class GradCam extends CamMethod {
   readonly name = 'gradcam';
 
-  protected async weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps> {
+  protected async weightedMaps(batch: ImageBatch, targets: number[], numClasses: number): Promise<CamMaps> {
     const { activations, gradients } = this.layer.activationsAndGradients(batch, targets, numClasses);
     try {
       return tf.tidy(() => tf.sum(tf.mul(tf.mean(gradients, spatialAxes(gradients), true), activations), -1) as CamMaps);

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, InvalidOptionError, LayerNotFoundError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, withTfxaiKernels, type ModelAdapter } from '@tfxai/core';
+import { InvalidInputError, InvalidOptionError, LayerNotFoundError, UnsupportedModelError, isGraphModel, isLayersModel, targetSelector, withTfxaiKernels, type ImageBatch, type ModelAdapter } from '@tfxai/core';
 import { featureMapAxes, featureMapRank, findTargetLayer, isSpatialShape, isSinglePixelShape } from './find-target-layer.js';
 import { findGraphNode, searchGraphFeatureMap } from './find-graph-node.js';
 import { withLayerCall } from './layer-call-patch.js';
 
 /** A batch of feature maps: (N, h, w, channels) for images, (N, d, h, w, channels) for volumes. */
 export type FeatureMaps = tf.Tensor4D | tf.Tensor5D;
-/** Images (N, H, W, C) or volumes (N, D, H, W, C). */
-export type ImagesOrVolumes = tf.Tensor4D | tf.Tensor5D;
 
 /** The spatial axes of a feature map batch: [1, 2] for (N, h, w, channels), [1, 2, 3] for (N, d, h, w, channels). */
 export function spatialAxes(maps: tf.Tensor): number[] {
@@ -29,13 +27,13 @@ export interface LayerActivations {
   /** The layer's path ('base/conv_pw_13_relu') or the graph node's name. */
   readonly layerName: string;
   /** The layer's output for `inputs` (N, H, W, C) or (N, D, H, W, C): (N, h, w, channels) or (N, d, h, w, channels). One forward pass. */
-  activations(inputs: ImagesOrVolumes): FeatureMaps;
+  activations(inputs: ImageBatch): FeatureMaps;
   /**
    * The layer's output A and `d F(x_r)[targets[r]] / d A_r` for every row r,
    * where F is `adapter.predict`. One forward and one backward pass (plus, for a
    * layers model, a shape-finding forward pass the first time an input shape is seen).
    */
-  activationsAndGradients(inputs: ImagesOrVolumes, targets: readonly number[], numClasses: number): ActivationsAndGradients;
+  activationsAndGradients(inputs: ImageBatch, targets: readonly number[], numClasses: number): ActivationsAndGradients;
 }
 
 /**
@@ -108,7 +106,7 @@ class LayersModelActivations implements LayerActivations {
     return result;
   }
 
-  activations(inputs: ImagesOrVolumes): FeatureMaps {
+  activations(inputs: ImageBatch): FeatureMaps {
     // The model runs inside its own tf.tidy, so A is kept while it runs, then handed
     // over as an ordinary clone (which a caller's tf.tidy can dispose).
     let kept: FeatureMaps | undefined;
@@ -137,7 +135,7 @@ class LayersModelActivations implements LayerActivations {
    * TensorFlow.js leaks the tensors it saved for the backward pass when the function it
    * differentiates throws.
    */
-  #activationShape(inputs: ImagesOrVolumes, targets: readonly number[], numClasses: number): number[] {
+  #activationShape(inputs: ImageBatch, targets: readonly number[], numClasses: number): number[] {
     const key = inputs.shape.join(',');
     if (!this.#shapes.has(key)) this.activations(inputs).dispose();
     const { activation, scores } = this.#shapes.get(key)!;
@@ -150,7 +148,7 @@ class LayersModelActivations implements LayerActivations {
     return activation;
   }
 
-  activationsAndGradients(inputs: ImagesOrVolumes, targets: readonly number[], numClasses: number): ActivationsAndGradients {
+  activationsAndGradients(inputs: ImageBatch, targets: readonly number[], numClasses: number): ActivationsAndGradients {
     const shape = this.#activationShape(inputs, targets, numClasses);
     // As in activations(): A is kept while the model runs, then handed over as a clone.
     let kept: FeatureMaps | undefined;
@@ -198,17 +196,17 @@ class GraphModelActivations implements LayerActivations {
     return this.#node ?? '(automatic)';
   }
 
-  #resolve(inputs: ImagesOrVolumes): string {
+  #resolve(inputs: ImageBatch): string {
     this.#node ??= searchGraphFeatureMap(this.model, inputs);
     return this.#node;
   }
 
-  activations(inputs: ImagesOrVolumes): FeatureMaps {
+  activations(inputs: ImageBatch): FeatureMaps {
     const node = this.#resolve(inputs);
     return checkSpatial(tf.tidy(() => asFeatureMap(this.model.execute(inputs, node) as tf.Tensor, node, inputs.rank)), node, this.#automatic);
   }
 
-  activationsAndGradients(inputs: ImagesOrVolumes, targets: readonly number[], numClasses: number): ActivationsAndGradients {
+  activationsAndGradients(inputs: ImageBatch, targets: readonly number[], numClasses: number): ActivationsAndGradients {
     const activations = this.activations(inputs);
     try {
       const gradients = tf.tidy(() => {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { resizeVolume, targetSelector, type MethodServices, type ModelLike } from '@tfxai/core';
+import { resizeVolume, targetSelector, type ImageBatch, type MethodServices, type ModelLike } from '@tfxai/core';
 import type { CamMaps } from './cam-maps.js';
 import { CamMethod } from './cam-method.js';
-import { spatialAxes, type FeatureMaps, type ImagesOrVolumes } from './layer-activations.js';
+import { spatialAxes, type FeatureMaps } from './layer-activations.js';
 import { SCORE_CAM_OPTIONS, resolveScoreCamOptions, type ResolvedScoreCamOptions, type ScoreCamOptions } from './score-cam-options.js';
 
 /** Channel scores of one example: s_k, and whether channel k gave a usable (non-constant) mask. */
@@ -31,7 +31,7 @@ export class ScoreCam extends CamMethod {
     this.scoreCamOptions = { batchSize: resolved.batchSize, weighting: resolved.weighting };
   }
 
-  protected async weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps> {
+  protected async weightedMaps(batch: ImageBatch, targets: number[], numClasses: number): Promise<CamMaps> {
     const activations = this.layer.activations(batch);
     const maps: CamMaps[] = [];
     try {
@@ -46,7 +46,7 @@ export class ScoreCam extends CamMethod {
   }
 
   /** s_k for every channel of example n, evaluated batchSize masked images per model call. */
-  async #channelScores(batch: ImagesOrVolumes, activations: FeatureMaps, n: number, target: number, numClasses: number): Promise<ChannelScores> {
+  async #channelScores(batch: ImageBatch, activations: FeatureMaps, n: number, target: number, numClasses: number): Promise<ChannelScores> {
     const channels = activations.shape[activations.rank - 1]!;
     const axes = spatialAxes(activations);
     const scores = new Float32Array(channels);
@@ -62,7 +62,7 @@ export class ScoreCam extends CamMethod {
         // (1, ...spatial, count) masks in [0, 1] -> (count, ...spatial, 1), one masked input per channel.
         const masks = tf.where(varies, tf.div(tf.sub(upsampled, min), tf.where(varies, range, tf.onesLike(range))), tf.zerosLike(upsampled));
         const masked = tf.mul(tf.slice(batch, n, 1), tf.transpose(masks, [axes.length + 1, ...axes, 0]));
-        const selected = tf.sum(tf.mul(this.adapter.predict(masked as ImagesOrVolumes), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
+        const selected = tf.sum(tf.mul(this.adapter.predict(masked as ImageBatch), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
         return [selected, varies.reshape([count])];
       });
       const [values, flags] = await Promise.all([chunkScores.data(), chunkUsable.data()]);
