@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import { decoder, initBackend } from 'tfxai';
+import { buildModel } from './models.mjs';
+const [backend, size, numSteps] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+await initBackend({ backend, log: () => {} });
+const model = await buildModel(tf, 'vgg', size);
+const image = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 7);
+const rss0 = process.memoryUsage().rss;
+const t = Date.now();
+const { attributions } = await decoder('ig')(model, { numSteps }).attribute(image, 3);
+attributions.dispose();
+console.log(backend, size, numSteps, 'rss0MB', Math.round(rss0/2**20), 'peakRssMB', Math.round(process.resourceUsage().maxRSS/1024), 'wasmHeap?', 's', (Date.now()-t)/1000);
