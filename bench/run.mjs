@@ -250,7 +250,7 @@ async function main() {
   let reference = { skipped: 'wasm not among the backends run' };
   if (backends.includes('wasm')) {
     const referenceOut = out.replace(/\.json$/, '') + '.reference.json';
-    console.log('\nIntegrated Gradients vs PyTorch and the physical limit (wasm):');
+    console.log('\nIntegrated Gradients, SmoothGrad and occlusion vs PyTorch, and the physical limit (wasm):');
     const run = spawnSync(process.execPath, [join(here, 'reference.mjs'), ...(args.quick ? ['--quick'] : []), '--out', referenceOut], { stdio: ['ignore', 'inherit', 'inherit'] });
     reference = run.status === 0 ? JSON.parse(readFileSync(referenceOut, 'utf8')) : { failed: `exit ${run.status}` };
   }
