@@ -31,6 +31,13 @@ export interface OcclusionOptions extends MethodOptions {
   edgeWindows?: EdgeWindows;
   /** Occluded images per model call. Default: 32. */
   batchSize?: number;
+  /**
+   * Reuse the unoccluded image's activations outside each window's receptive field
+   * (occlusion-reuse.ts): for a `tf.Sequential` starting with `Conv2D`/`MaxPooling2D` layers,
+   * only the region a window changes is computed in those layers; equal to the plain
+   * computation up to float rounding. Other models take the plain path. Default: false.
+   */
+  reuseActivations?: boolean;
 }
 
 export interface ResolvedOcclusionOptions {
@@ -43,6 +50,7 @@ export interface ResolvedOcclusionOptions {
   score: OcclusionScore;
   edgeWindows: EdgeWindows;
   batchSize: number;
+  reuseActivations: boolean;
 }
 
 export const OCCLUSION_DEFAULTS = Object.freeze({
@@ -50,6 +58,7 @@ export const OCCLUSION_DEFAULTS = Object.freeze({
   score: 'one-minus-probability' as OcclusionScore,
   edgeWindows: 'clip' as EdgeWindows,
   batchSize: 32,
+  reuseActivations: false,
 });
 
 /** The default patch: 1/8 of the shorter side, rounded, at least 1 pixel (8 pixels on a 64 x 64 image, 28 on 224 x 224). */
@@ -113,6 +122,12 @@ export const OCCLUSION_OPTIONS: readonly OptionSpec[] = Object.freeze([
     doc: "the last window where strides do not reach the border: `'clip'` cuts it at the border (AUCMEDI), `'shift'` moves it back to end there",
   },
   { name: 'batchSize', type: 'integer', min: 1, default: OCCLUSION_DEFAULTS.batchSize, doc: 'occluded images per model call; results do not depend on it' },
+  {
+    name: 'reuseActivations',
+    type: 'boolean',
+    default: OCCLUSION_DEFAULTS.reuseActivations,
+    doc: "for a `tf.Sequential` starting with `Conv2D`/`MaxPooling2D` layers: the unoccluded image's activations are computed once and each window recomputes only its receptive field's region in those layers; equal to the plain path to float rounding; other models ignore it",
+  },
 ] satisfies OptionSpec[]);
 
 /** Checks the options against {@link OCCLUSION_OPTIONS} and fills in defaults. */
@@ -129,6 +144,7 @@ export function resolveOcclusionOptions(options?: OcclusionOptions): ResolvedOcc
     score: given.score,
     edgeWindows: given.edgeWindows,
     batchSize: given.batchSize,
+    reuseActivations: given.reuseActivations,
   };
 }
 

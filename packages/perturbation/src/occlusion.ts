@@ -9,6 +9,7 @@ import {
   type XaiMethod,
 } from '@tfxai/core';
 import { targetScoresInBatches } from './batched-scores.js';
+import { ActivationReuse } from './occlusion-reuse.js';
 import { fillImage } from './fill.js';
 import { checkStride, defaultPatchSize, resolveOcclusionOptions, type OcclusionOptions, type ResolvedOcclusionOptions } from './occlusion-options.js';
 import { windowSpans, type Span } from './occlusion-windows.js';
@@ -59,7 +60,7 @@ export class OcclusionSensitivity implements XaiMethod {
     const owned: tf.Tensor[] = [];
     try {
       const [, height, width, channels] = batch.shape;
-      const { edgeWindows, batchSize, score } = this.options;
+      const { edgeWindows, score } = this.options;
       const patchSize = this.options.patchSize ?? defaultPatchSize(height, width);
       const stride = this.options.stride ?? patchSize;
       checkStride(stride, patchSize);
@@ -74,7 +75,7 @@ export class OcclusionSensitivity implements XaiMethod {
       const rows = windowSpans(height, patchSize[0], stride[0], edgeWindows);
       const cols = windowSpans(width, patchSize[1], stride[1], edgeWindows);
       const windows = rows.flatMap((row) => cols.map((col) => [row, col] as [Span, Span]));
-      const occludedScores = await targetScoresInBatches(this.#adapter, windows.length, batchSize, target, scores.length, (start, end) => {
+      const occludedScores = await this.#occludedScores(batch, background, windows, target, scores.length, (start, end) => {
         // image + (fill - image) * mask, one blend per batch. Each window's mask is a
         // rectangle of ones: one contiguous fill per window row (pixels x channels).
         // A full-shape mask keeps wasm off its slow broadcast along channels.
@@ -103,6 +104,25 @@ export class OcclusionSensitivity implements XaiMethod {
       return tf.tensor2d(Float32Array.from(sums, (sum, p) => sum / counts[p]!), [height, width]);
     } finally {
       tf.dispose(owned);
+    }
+  }
+
+  /** The target score of each occluded image: with `reuseActivations` (where the model allows) by {@link ActivationReuse}, else the occluded images `build` makes. */
+  async #occludedScores(
+    batch: tf.Tensor4D,
+    background: tf.Tensor4D,
+    windows: readonly [Span, Span][],
+    target: number,
+    numClasses: number,
+    build: (start: number, end: number) => tf.Tensor4D,
+  ): Promise<Float64Array> {
+    const { batchSize } = this.options;
+    const reuse = this.options.reuseActivations ? ActivationReuse.plan(this.#adapter, batch) : undefined;
+    if (!reuse) return targetScoresInBatches(this.#adapter, windows.length, batchSize, target, numClasses, build);
+    try {
+      return await reuse.scores(background, windows, batchSize, target, numClasses);
+    } finally {
+      reuse.dispose();
     }
   }
 }
