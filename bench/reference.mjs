@@ -119,9 +119,18 @@ async function occlusionRows(tf, tfxai, model, image, config, time) {
   const timing = await time(() => method.computeHeatmap(image, CLASS_INDEX));
   const leaked = tf.memory().numTensors - before;
   const map = await method.sensitivityMap(image, CLASS_INDEX);
-  writeFileSync(config.occlusionTo, Buffer.from((await map.data()).buffer));
+  const plain = await map.data();
+  writeFileSync(config.occlusionTo, Buffer.from(plain.buffer));
   map.dispose();
-  return { ...timing, leaked };
+  // The same map with the unoccluded activations reused (packages/perturbation/src/occlusion-reuse.ts).
+  const reuseMethod = tfxai.decoder('occlusion')(model, { ...OCCLUSION, reuseActivations: true });
+  const reuseBefore = tf.memory().numTensors;
+  const reuse = await time(() => reuseMethod.computeHeatmap(image, CLASS_INDEX));
+  const reuseLeaked = tf.memory().numTensors - reuseBefore;
+  const reusedMap = await reuseMethod.sensitivityMap(image, CLASS_INDEX);
+  const difference = relativeDifference(await reusedMap.data(), plain);
+  reusedMap.dispose();
+  return { ...timing, leaked, reuse: { ...reuse, leaked: reuseLeaked, difference } };
 }
 
 // ---------------------------------------------------------------- the table (parent)
@@ -255,6 +264,10 @@ async function main() {
     }
     if (args.methods.includes('occlusion')) {
       for (const t of tfxai) rows.push({ configuration: 'tfxai occlusion 16/8, wasm', threads: t.threads, msPerMap: t.occlusion.msPerMap, runs: t.occlusion.runs, vsPytorch: versus(torch?.occlusion, t, t.occlusion.msPerMap), leaked: t.occlusion.leaked });
+      for (const t of tfxai) {
+        const { reuse } = t.occlusion;
+        rows.push({ configuration: 'tfxai occlusion 16/8, wasm, reuseActivations', threads: t.threads, msPerMap: reuse.msPerMap, runs: reuse.runs, vsPytorch: versus(torch?.occlusion, t, reuse.msPerMap), leaked: reuse.leaked });
+      }
       for (const r of torch?.occlusion ?? []) rows.push({ configuration: `PyTorch ${torch.torch} Occlusion 16/8, 32 windows/call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
     }
 
@@ -276,6 +289,7 @@ async function main() {
     if (hasIg) tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
     if (torch?.difference !== undefined) console.log(`tfxai (1 thread) vs PyTorch IG attributions, same weights: max |diff| / max |attribution| = ${torch.difference.toExponential(2)}`);
     if (torch?.gradientDifference !== undefined) console.log(`tfxai saliency (1 thread) vs PyTorch input gradient, no noise (the SmoothGrad rows' model check): max |diff| / max |gradient| = ${torch.gradientDifference.toExponential(2)}`);
+    if (args.methods.includes('occlusion')) tfxai.forEach((t) => console.log(`occlusion reuseActivations vs plain tfxai map (${t.threads} thread(s)): max |diff| / max |value| = ${t.occlusion.reuse.difference.toExponential(2)}`));
     if (torch?.occlusionDifference !== undefined) console.log(`tfxai occlusion map (1 thread) vs PyTorch/Captum's algorithm: max |diff| / max |value| = ${torch.occlusionDifference.toExponential(2)}`);
     if (hasIg) console.log("tfxai / limit: tfxai's time over the physical limit for its thread count (1.00x = no overhead above one batched call per core)");
     for (const note of notes) console.log(`- ${note}`);

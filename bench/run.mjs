@@ -10,7 +10,7 @@
 //   node bench/run.mjs --out FILE      where the JSON goes (default bench-results/bench-<time>.json)
 //   node bench/browser.mjs [--quick]   only the browser rows (webgl, wasm in Chromium; also run by the full bench)
 //
-// At the end it runs bench/pipeline-workers.mjs and bench/reference.mjs (IG vs PyTorch, when
+// At the end it runs bench/pipeline-workers.mjs, bench/occlusion-reuse.mjs and bench/reference.mjs (IG, SmoothGrad, occlusion vs PyTorch, when
 // python3-torch is installed, and the physical limit, with 1 wasm thread and every core).
 //
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
@@ -254,7 +254,15 @@ async function main() {
     const run = spawnSync(process.execPath, [join(here, 'reference.mjs'), ...(args.quick ? ['--quick'] : []), '--out', referenceOut], { stdio: ['ignore', 'inherit', 'inherit'] });
     reference = run.status === 0 ? JSON.parse(readFileSync(referenceOut, 'utf8')) : { failed: `exit ${run.status}` };
   }
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, browserRows, reference }, null, 2));
+  // Occlusion's activation reuse vs plain, and the multiply-adds it saves, on the VGG-style and the example model (issue 14).
+  let occlusionReuse = { skipped: 'wasm not among the backends run' };
+  if (backends.includes('wasm')) {
+    const reuseOut = out.replace(/\.json$/, '') + '.occlusion-reuse.json';
+    console.log('\nOcclusion, reuse of the unoccluded activations (wasm):');
+    const run = spawnSync(process.execPath, [join(here, 'occlusion-reuse.mjs'), ...(args.quick ? ['--quick'] : []), '--out', reuseOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+    occlusionReuse = run.status === 0 ? JSON.parse(readFileSync(reuseOut, 'utf8')) : { failed: `exit ${run.status}` };
+  }
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, browserRows, reference, occlusionReuse }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 

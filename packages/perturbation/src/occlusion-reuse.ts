@@ -10,8 +10,8 @@ import type { Span } from './occlusion-windows.js';
  * changes only where its receptive field meets the changed region: a rectangle that grows by the
  * kernel's reach at each layer and shrinks with its stride. Here each occluded image is carried
  * through the network as the unoccluded image's activations (computed once) plus one small tile
- * per window that covers its changed rectangle; a layer computes only the tiles, from crops
- * gathered out of [activations, tiles, padding] with 'valid' padding. When a tile would cover half
+ * per window that covers its changed rectangle; a layer computes only the tiles, from crops of
+ * the activations with the tiles pasted in (built on the host), with 'valid' padding. When a tile would cover half
  * of its layer, or at the first layer that is not a convolution, pooling or pointwise layer
  * (Flatten, Dense, global pooling), the full activations are assembled (tiles pasted into the
  * unoccluded activations) and the rest of the model runs as usual.
@@ -22,10 +22,10 @@ import type { Span } from './occlusion-windows.js';
  * or `MaxPooling2D` layers (any padding, stride and dilation); undefined for other models.
  */
 
-/** What the tiles of a layer's input cover: per window a rectangle of one common size, inside the layer. */
+/** What the tiles of a layer cover: per window a rectangle of one common size, inside the layer. */
 interface Tiles {
-  /** (windows x height x width, channels): the values of every window's tile. */
-  values: tf.Tensor2D;
+  /** (windows, height, width, channels), row-major: the values of every window's tile. */
+  values: Float32Array;
   height: number;
   width: number;
   /** Per window, the tile's top-left corner in the layer. */
@@ -33,6 +33,14 @@ interface Tiles {
   lefts: number[];
   /** Per window, the rectangle the occlusion may have changed (inside its tile): [top, bottom) x [left, right). */
   changed: { top: number; bottom: number; left: number; right: number }[];
+}
+
+/** A layer's activations for the unoccluded image, on the host: (height, width, channels), row-major. */
+interface Activations {
+  values: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
 }
 
 /** A layer the reuse computes on tiles. */
@@ -156,32 +164,25 @@ export interface ReuseSavings {
 }
 
 /**
- * The plan of one image: the unoccluded image's activations at every reused layer, kept until
- * {@link ActivationReuse.dispose}.
+ * The plan of one image: the unoccluded image's activations at every reused layer (read to
+ * the host once: the tiles and crops are small, and built there faster than by gather kernels).
  */
 export class ActivationReuse {
   readonly savings: ReuseSavings = { plain: 0, spent: 0 };
   readonly #steps: ReusedLayer[];
   readonly #rest: LayerInternals[];
-  /** Per reused layer, its output for the unoccluded image, flattened to (positions, channels). */
-  readonly #baseOutputs: tf.Tensor2D[];
-  readonly #image: tf.Tensor2D;
+  /** The image, then each reused layer's output for it: read to the host by {@link scores}. */
+  readonly #tensors: tf.Tensor4D[];
+  #activations: Activations[] | undefined;
   /** Multiply-adds per image of the layers after the reused ones (the same with or without reuse). */
   readonly #restCost: number;
 
   private constructor(steps: ReusedLayer[], rest: LayerInternals[], image: tf.Tensor4D) {
     this.#steps = steps;
     this.#rest = rest;
-    this.#image = reshape2d(image);
     // The model's own layers on the one image: the numbers the plain pass computes for it.
-    let x: tf.Tensor4D = image;
-    this.#baseOutputs = steps.map((step) => {
-      const out = tf.tidy(() => step.layer.apply(x, { training: false }) as tf.Tensor4D);
-      if (x !== image) x.dispose();
-      x = out;
-      return reshape2d(out);
-    });
-    if (x !== image) x.dispose();
+    this.#tensors = [tf.clone(image)];
+    for (const step of steps) this.#tensors.push(tf.tidy(() => step.layer.apply(this.#tensors[this.#tensors.length - 1]!, { training: false }) as tf.Tensor4D));
     this.#restCost = rest.reduce((sum, layer) => sum + denseCost(layer), 0);
   }
 
@@ -200,73 +201,82 @@ export class ActivationReuse {
 
   /**
    * The target score of every occluded image, `batchSize` windows per model call: the image
-   * with `background` inside the window. The same numbers as `adapter.predict` on the occluded
-   * images, up to float rounding.
+   * with `background` (1, H, W, C) inside the window. The same numbers as `adapter.predict` on
+   * the occluded images, up to float rounding.
    */
   async scores(background: tf.Tensor4D, windows: readonly [Span, Span][], batchSize: number, target: number, numClasses: number): Promise<Float64Array> {
+    this.#activations ??= await Promise.all(
+      this.#tensors.map(async (t) => ({ values: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
+    );
+    const backgroundValues = (await background.data()) as Float32Array;
     const scores = new Float64Array(windows.length);
-    const backgroundRows = tf.reshape(background, [-1, background.shape[3]]) as tf.Tensor2D;
-    try {
-      for (let start = 0; start < windows.length; start += batchSize) {
-        const end = Math.min(windows.length, start + batchSize);
-        const column = tf.tidy(() => tf.slice(this.#batchScores(backgroundRows, windows.slice(start, end), numClasses), [0, target], [end - start, 1]));
-        const values = await column.data<'float32'>();
-        column.dispose();
-        checkFiniteScores(values, `perturbed images ${start} to ${end - 1}`);
-        scores.set(values, start);
-      }
-    } finally {
-      backgroundRows.dispose();
+    for (let start = 0; start < windows.length; start += batchSize) {
+      const end = Math.min(windows.length, start + batchSize);
+      const values = await this.#batchScores(backgroundValues, windows.slice(start, end), target, numClasses);
+      checkFiniteScores(values, `perturbed images ${start} to ${end - 1}`);
+      scores.set(values, start);
     }
     return scores;
   }
 
   dispose(): void {
-    tf.dispose([this.#image, ...this.#baseOutputs]);
+    tf.dispose(this.#tensors);
   }
 
-  /** Scores (windows, classes) of one batch of windows. */
-  #batchScores(backgroundRows: tf.Tensor2D, windows: readonly [Span, Span][], numClasses: number): tf.Tensor2D {
-    const [height, width] = this.#steps[0]!.inSize;
+  /** The target scores of one batch of windows. */
+  async #batchScores(background: Float32Array, windows: readonly [Span, Span][], target: number, numClasses: number): Promise<Float32Array> {
+    const activations = this.#activations!;
+    const image = activations[0]!;
     const count = windows.length;
     // The input tiles: each window's rectangle (all of one size, moved inside the image at the borders).
-    const tileHeight = Math.max(...windows.map(([row]) => row.end - row.start));
-    const tileWidth = Math.max(...windows.map(([, col]) => col.end - col.start));
-    const tops = windows.map(([row]) => Math.min(row.start, height - tileHeight));
-    const lefts = windows.map(([, col]) => Math.min(col.start, width - tileWidth));
+    const height = Math.max(...windows.map(([row]) => row.end - row.start));
+    const width = Math.max(...windows.map(([, col]) => col.end - col.start));
+    const tops = windows.map(([row]) => Math.min(row.start, image.height - height));
+    const lefts = windows.map(([, col]) => Math.min(col.start, image.width - width));
     const changed = windows.map(([row, col]) => ({ top: row.start, bottom: row.end, left: col.start, right: col.end }));
-    // Inside its window a tile holds the background, elsewhere the image: rows of [image; background].
-    const inputIndices = new Int32Array(count * tileHeight * tileWidth);
+    // Inside its window a tile holds the background, elsewhere the image.
+    const channels = image.channels;
+    const values = new Float32Array(count * height * width * channels);
     let n = 0;
     for (let w = 0; w < count; w++) {
       const { top, bottom, left, right } = changed[w]!;
-      for (let r = tops[w]!; r < tops[w]! + tileHeight; r++) {
-        for (let c = lefts[w]!; c < lefts[w]! + tileWidth; c++) {
-          inputIndices[n++] = (r >= top && r < bottom && c >= left && c < right ? height * width : 0) + r * width + c;
+      for (let r = tops[w]!; r < tops[w]! + height; r++) {
+        for (let c = lefts[w]!; c < lefts[w]! + width; c++, n += channels) {
+          const from = (r * image.width + c) * channels;
+          values.set((r >= top && r < bottom && c >= left && c < right ? background : image.values).subarray(from, from + channels), n);
         }
       }
     }
-    const values = tf.gather(tf.concat([this.#image, backgroundRows]), tf.tensor1d(inputIndices, 'int32')) as tf.Tensor2D;
-    let tiles: Tiles = { values, height: tileHeight, width: tileWidth, tops, lefts, changed };
-    let base = this.#image;
+    let tiles: Tiles = { values, height, width, tops, lefts, changed };
 
     for (let s = 0; s < this.#steps.length; s++) {
       const step = this.#steps[s]!;
-      const next = step.kind === 'pointwise' ? { ...tiles, values: reshape2d(step.apply(as4d(tiles.values, count, tiles.height, tiles.width))) } : this.#spatialTiles(step, base, tiles, count);
+      const input = activations[s]!;
+      const plan = step.kind === 'pointwise' ? { ...tiles } : this.#outputTiles(step, tiles);
       // The tiles would cover most of this layer: assemble its input and run the rest plainly.
-      if (!next) return this.#finish(this.#assemble(base, tiles, count, step.inSize), s, count, numClasses);
+      if (!plan) return this.#finish(assemble(input, tiles, count), s, count, target, numClasses);
+      const crops =
+        step.kind === 'pointwise'
+          ? tf.tensor4d(tiles.values, [count, tiles.height, tiles.width, input.channels])
+          : cropsOf(input, tiles, count, plan, step);
+      let out: tf.Tensor4D;
+      try {
+        out = tf.tidy(() => step.apply(crops));
+      } finally {
+        crops.dispose();
+      }
+      const outValues = (await out.data()) as Float32Array;
+      out.dispose();
       this.savings.plain += count * step.outSize[0] * step.outSize[1] * step.costPerOutput;
-      this.savings.spent += count * next.height * next.width * step.costPerOutput;
-      tiles = next;
-      base = this.#baseOutputs[s]!;
+      this.savings.spent += count * plan.height * plan.width * step.costPerOutput;
+      tiles = { ...plan, values: outValues };
     }
-    return this.#finish(this.#assemble(base, tiles, count, this.#steps[this.#steps.length - 1]!.outSize), this.#steps.length, count, numClasses);
+    return this.#finish(assemble(activations[this.#steps.length]!, tiles, count), this.#steps.length, count, target, numClasses);
   }
 
-  /** The tiles of a spatial layer's output, or undefined when they would cover more than half of it. */
-  #spatialTiles(step: ReusedLayer, base: tf.Tensor2D, tiles: Tiles, count: number): Tiles | undefined {
+  /** Where a spatial layer's output tiles lie, or undefined when they would cover more than half of it. */
+  #outputTiles(step: ReusedLayer, tiles: Tiles): Omit<Tiles, 'values'> | undefined {
     const [outHeight, outWidth] = step.outSize;
-    const [inHeight, inWidth] = step.inSize;
     const reach = [(step.kernel[0] - 1) * step.dilation[0], (step.kernel[1] - 1) * step.dilation[1]] as const;
     // Output positions whose receptive field meets the changed rectangle.
     const changed = tiles.changed.map(({ top, bottom, left, right }) => ({
@@ -278,64 +288,88 @@ export class ActivationReuse {
     const height = Math.max(...changed.map((r) => r.bottom - r.top));
     const width = Math.max(...changed.map((r) => r.right - r.left));
     if (height * width > FULL_LAYER_FRACTION * outHeight * outWidth) return undefined;
-    const tops = changed.map((r) => Math.min(r.top, outHeight - height));
-    const lefts = changed.map((r) => Math.min(r.left, outWidth - width));
-    // The input crop each output tile needs, 'valid': rows top*stride - padBefore onwards.
-    const cropHeight = (height - 1) * step.strides[0] + reach[0] + 1;
-    const cropWidth = (width - 1) * step.strides[1] + reach[1] + 1;
-    const indices = new Int32Array(count * cropHeight * cropWidth);
-    const pad = inHeight * inWidth + count * tiles.height * tiles.width;
-    let n = 0;
-    for (let w = 0; w < count; w++) {
-      const firstRow = tops[w]! * step.strides[0] - step.padBefore[0];
-      const firstCol = lefts[w]! * step.strides[1] - step.padBefore[1];
-      for (let r = firstRow; r < firstRow + cropHeight; r++) {
-        for (let c = firstCol; c < firstCol + cropWidth; c++) indices[n++] = rowOf(tiles, w, r, c, inHeight, inWidth, pad);
-      }
-    }
-    const source = tf.concat([base, tiles.values, tf.fill([1, base.shape[1]], step.padValue)]);
-    const crops = as4d(tf.gather(source, tf.tensor1d(indices, 'int32')) as tf.Tensor2D, count, cropHeight, cropWidth);
-    return { values: reshape2d(step.apply(crops)), height, width, tops, lefts, changed };
+    return { height, width, tops: changed.map((r) => Math.min(r.top, outHeight - height)), lefts: changed.map((r) => Math.min(r.left, outWidth - width)), changed };
   }
 
-  /** Every window's full activations (windows, H, W, C): its tile pasted into the unoccluded activations. */
-  #assemble(base: tf.Tensor2D, tiles: Tiles, count: number, [height, width]: [number, number]): tf.Tensor4D {
-    const indices = new Int32Array(count * height * width);
-    let n = 0;
-    for (let w = 0; w < count; w++) {
-      for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) indices[n++] = rowOf(tiles, w, r, c, height, width, -1);
-    }
-    return as4d(tf.gather(tf.concat([base, tiles.values]), tf.tensor1d(indices, 'int32')) as tf.Tensor2D, count, height, width);
-  }
-
-  /** The layers after `from` (reused ones first, when the reuse stopped early, then the rest) on full activations. */
-  #finish(full: tf.Tensor4D, from: number, count: number, numClasses: number): tf.Tensor2D {
-    let x: tf.Tensor = full;
+  /** The layers from reused layer `from` on (when the reuse stopped early), then the rest, on full activations: the target column. */
+  async #finish(full: tf.Tensor4D, from: number, count: number, target: number, numClasses: number): Promise<Float32Array> {
     for (const step of this.#steps.slice(from)) {
       this.savings.plain += count * step.outSize[0] * step.outSize[1] * step.costPerOutput;
       this.savings.spent += count * step.outSize[0] * step.outSize[1] * step.costPerOutput;
-      x = step.layer.apply(x, { training: false }) as tf.Tensor;
     }
-    for (const layer of this.#rest) x = layer.apply(x, { training: false }) as tf.Tensor;
     this.savings.plain += count * this.#restCost;
     this.savings.spent += count * this.#restCost;
-    const scores = x.rank === 1 ? tf.reshape(x, [x.shape[0]!, 1]) : x;
-    if (scores.rank !== 2 || scores.shape[1] !== numClasses) throw new InvalidInputError(`the model returned scores of shape [${scores.shape}] for ${count} images; expected [${count},${numClasses}]`);
-    return scores as tf.Tensor2D;
+    let column: tf.Tensor;
+    try {
+      column = tf.tidy(() => {
+        let x: tf.Tensor = full;
+        for (const step of this.#steps.slice(from)) x = step.layer.apply(x, { training: false }) as tf.Tensor;
+        for (const layer of this.#rest) x = layer.apply(x, { training: false }) as tf.Tensor;
+        const scores = x.rank === 1 ? tf.reshape(x, [x.shape[0]!, 1]) : x;
+        if (scores.rank !== 2 || scores.shape[1] !== numClasses) throw new InvalidInputError(`the model returned scores of shape [${scores.shape}] for ${count} images; expected [${count},${numClasses}]`);
+        return tf.slice(scores, [0, target], [count, 1]);
+      });
+    } finally {
+      full.dispose();
+    }
+    const values = (await column.data()) as Float32Array;
+    column.dispose();
+    return values;
   }
 }
 
-/** The row of [activations; tiles; pad] that holds window `w`'s value at (r, c) of a layer of `height` x `width`. */
-function rowOf(tiles: Tiles, w: number, r: number, c: number, height: number, width: number, pad: number): number {
-  if (r < 0 || c < 0 || r >= height || c >= width) return pad;
-  const tr = r - tiles.tops[w]!;
-  const tc = c - tiles.lefts[w]!;
-  if (tr >= 0 && tc >= 0 && tr < tiles.height && tc < tiles.width) return height * width + (w * tiles.height + tr) * tiles.width + tc;
-  return r * width + c;
+/**
+ * The input crops (windows, cropHeight, cropWidth, channels) a spatial layer needs for its
+ * output tiles `plan` with 'valid' padding: the unoccluded activations with each window's tile
+ * pasted in, and `step.padValue` outside the layer (its own 'same' padding).
+ */
+function cropsOf(input: Activations, tiles: Tiles, count: number, plan: Omit<Tiles, 'values'>, step: ReusedLayer): tf.Tensor4D {
+  const cropHeight = (plan.height - 1) * step.strides[0] + (step.kernel[0] - 1) * step.dilation[0] + 1;
+  const cropWidth = (plan.width - 1) * step.strides[1] + (step.kernel[1] - 1) * step.dilation[1] + 1;
+  const { channels } = input;
+  const crops = new Float32Array(count * cropHeight * cropWidth * channels);
+  let n = 0;
+  for (let w = 0; w < count; w++) {
+    const firstRow = plan.tops[w]! * step.strides[0] - step.padBefore[0];
+    const firstCol = plan.lefts[w]! * step.strides[1] - step.padBefore[1];
+    for (let r = firstRow; r < firstRow + cropHeight; r++) {
+      for (let c = firstCol; c < firstCol + cropWidth; c++, n += channels) copyPosition(input, tiles, w, r, c, crops, n, step.padValue);
+    }
+  }
+  return tf.tensor4d(crops, [count, cropHeight, cropWidth, channels]);
 }
 
-const as4d = (rows: tf.Tensor2D, count: number, height: number, width: number): tf.Tensor4D => tf.reshape(rows, [count, height, width, rows.shape[1]]);
-const reshape2d = (x: tf.Tensor4D): tf.Tensor2D => tf.reshape(x, [-1, x.shape[3]]);
+/** Every window's full activations (windows, H, W, C): its tile pasted into the unoccluded activations. */
+function assemble(input: Activations, tiles: Tiles, count: number): tf.Tensor4D {
+  const { height, width, channels } = input;
+  const size = height * width * channels;
+  const full = new Float32Array(count * size);
+  const row = tiles.width * channels;
+  for (let w = 0; w < count; w++) {
+    full.set(input.values, w * size);
+    for (let r = 0; r < tiles.height; r++) {
+      const from = (w * tiles.height + r) * row;
+      full.set(tiles.values.subarray(from, from + row), w * size + ((tiles.tops[w]! + r) * width + tiles.lefts[w]!) * channels);
+    }
+  }
+  return tf.tensor4d(full, [count, height, width, channels]);
+}
+
+/** Window `w`'s value at (r, c) of a layer into `out` at `at`: from its tile, else the unoccluded activations, else `pad` (outside the layer). */
+function copyPosition(input: Activations, tiles: Tiles, w: number, r: number, c: number, out: Float32Array, at: number, pad: number): void {
+  const { channels } = input;
+  if (r < 0 || c < 0 || r >= input.height || c >= input.width) {
+    out.fill(pad, at, at + channels);
+    return;
+  }
+  const tr = r - tiles.tops[w]!;
+  const tc = c - tiles.lefts[w]!;
+  const inTile = tr >= 0 && tc >= 0 && tr < tiles.height && tc < tiles.width;
+  const from = inTile ? ((w * tiles.height + tr) * tiles.width + tc) * channels : (r * input.width + c) * channels;
+  const source = inTile ? tiles.values : input.values;
+  for (let k = 0; k < channels; k++) out[at + k] = source[from + k]!;
+}
+
 
 /** Multiply-adds per image of a layer after the reused ones: its weights' size for Dense and convolutions, else its output size. */
 function denseCost(layer: LayerInternals): number {
