@@ -7,7 +7,7 @@
 //
 //   node bench/pipeline-workers.mjs            128 images, median of 3 runs (a few minutes on 2 cores)
 //   node bench/pipeline-workers.mjs --quick    32 images, one run: a smoke run
-//   options: --images N, --repeats N, --backend wasm|cpu (default wasm), --out FILE
+//   options: --images N, --repeats N, --methods a,b (default integrated-gradients,gradcam), --backend wasm|cpu (default wasm), --out FILE
 //            (default bench-results/pipeline-workers.json)
 //
 // Every configuration runs in its own child process, so its peak RSS is its own. Worker threads
@@ -62,16 +62,17 @@ async function runChild(config) {
 // ---------------------------------------------------------------- the table (parent)
 
 function parseArgs(argv) {
-  const args = { quick: false, images: undefined, repeats: undefined, backend: 'wasm', out: join(root, 'bench-results/pipeline-workers.json') };
+  const args = { quick: false, images: undefined, repeats: undefined, methods: ['integrated-gradients', 'gradcam'], backend: 'wasm', out: join(root, 'bench-results/pipeline-workers.json') };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--quick') args.quick = true;
     else if (flag === '--images') args.images = Number(argv[++i]);
     else if (flag === '--repeats') args.repeats = Number(argv[++i]);
     else if (flag === '--backend') args.backend = argv[++i];
+    else if (flag === '--methods') args.methods = argv[++i].split(',');
     else if (flag === '--out') args.out = resolve(argv[++i]);
     else {
-      console.log('usage: node bench/pipeline-workers.mjs [--quick] [--images N] [--repeats N] [--backend wasm|cpu] [--out file.json]');
+      console.log('usage: node bench/pipeline-workers.mjs [--quick] [--images N] [--repeats N] [--methods a,b] [--backend wasm|cpu] [--out file.json]');
       process.exit(flag === '--help' || flag === '-h' ? 0 : 2);
     }
   }
@@ -115,7 +116,7 @@ async function main() {
   const rows = [];
   const load = os.loadavg();
   try {
-    for (const method of ['integrated-gradients', 'gradcam']) {
+    for (const method of args.methods) {
       let baseline;
       for (const workers of [1, 2]) {
         const result = runConfig({ method, workers, folder, images: args.images, repeats: args.repeats }, args.backend);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch reference for bench/reference.mjs: Integrated Gradients on the bench's VGG-style model.
+"""PyTorch reference for bench/reference.mjs: Integrated Gradients, SmoothGrad and occlusion on
+the bench's VGG-style model.
 
 Reads the tfjs model's weights and the input image that reference.mjs exported (float32 .bin
 files and weights.json in DIR), builds the same network in torch, and computes IG the way
@@ -10,8 +11,17 @@ installable here (no Debian package), so the loop is plain torch; it is the same
 
   python3 bench/pytorch_ig.py DIR --threads 1,2 --repeats 3 --steps 50 --target 3
 
-Prints one JSON line: per thread count the median and all run times in ms; writes the
-attributions (NHWC, float32) of the first thread count to DIR/torch-attributions.bin.
+SmoothGrad is Captum's NoiseTunnel(Saliency) with nt_type='smoothgrad': nt_samples noisy copies
+x + N(0, stdev^2) in one batched call, |gradient| per copy (Saliency's abs=True), their mean.
+Occlusion is Captum's Occlusion (sliding window (C, 16, 16), strides (C, 8, 8), baseline 0):
+each window's drop p(x)[t] - p(x with the window zeroed)[t] added to the pixels it covers, divided
+by the number of windows covering each pixel; --occlusion-batch windows per model call (Captum's
+perturbations_per_eval; 32 = tfxai's occlusion batchSize).
+
+Prints one JSON line: per thread count the median and all run times in ms ('rows' for IG,
+'smoothgrad' and 'occlusion' for the others); writes the attributions (NHWC, float32) of the first
+thread count to DIR/torch-attributions.bin (IG), DIR/torch-gradient.bin (the plain gradient, to
+check the model against tfxai's saliency) and DIR/torch-occlusion.bin (H x W).
 """
 import argparse
 import json
@@ -82,6 +92,50 @@ def integrated_gradients(model, image, target, steps):
     return (image - baseline) * (gradients * weights.view(-1, 1, 1, 1)).sum(0, keepdim=True)
 
 
+def smoothgrad(model, image, target, samples, stdev, generator):
+    """Captum NoiseTunnel(Saliency(model)).attribute(image, nt_type='smoothgrad', nt_samples=samples, stdevs=stdev, target=target)."""
+    noisy = (image.repeat(samples, 1, 1, 1) + torch.normal(0.0, stdev, (samples, *image.shape[1:]), generator=generator)).requires_grad_(True)
+    scores = model(noisy)[:, target]
+    (gradients,) = torch.autograd.grad(scores.sum(), noisy)
+    return gradients.abs().mean(0, keepdim=True)
+
+
+def plain_gradient(model, image, target):
+    point = image.clone().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(model(point)[0, target], point)
+    return gradient
+
+
+def occlusion(model, image, target, patch, stride, per_eval):
+    """Captum Occlusion(model).attribute(image, sliding_window_shapes=(C, patch, patch), strides=(C, stride, stride), baselines=0, target=target, perturbations_per_eval=per_eval)."""
+    with torch.no_grad():
+        _, channels, height, width = image.shape
+        base = model(image)[0, target]
+        starts = lambda size: range(0, size - patch + 1, stride)
+        windows = [(r, c) for r in starts(height) for c in starts(width)]
+        total = torch.zeros(height, width)
+        counts = torch.zeros(height, width)
+        for first in range(0, len(windows), per_eval):
+            chunk = windows[first:first + per_eval]
+            masks = torch.zeros(len(chunk), 1, height, width)
+            for i, (r, c) in enumerate(chunk):
+                masks[i, 0, r:r + patch, c:c + patch] = 1
+            drops = base - model(image * (1 - masks))[:, target]
+            total += (drops.view(-1, 1, 1) * masks[:, 0]).sum(0)
+            counts += masks[:, 0].sum(0)
+        return total / counts
+
+
+def timed(run, repeats):
+    run()  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        times.append((time.perf_counter() - start) * 1000)
+    return result, {'msPerMap': sorted(times)[len(times) // 2], 'runs': [round(t) for t in times]}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('directory')
@@ -89,9 +143,32 @@ def main():
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--steps', type=int, default=50)
     parser.add_argument('--target', type=int, default=3)
+    parser.add_argument('--methods', default='ig', help='comma-separated: ig, smoothgrad, occlusion')
+    parser.add_argument('--samples', type=int, default=50)
+    parser.add_argument('--noise-stdev', type=float, default=0.15)
+    parser.add_argument('--patch', type=int, default=16)
+    parser.add_argument('--stride', type=int, default=8)
+    parser.add_argument('--occlusion-batch', type=int, default=32)
     args = parser.parse_args()
+    methods = args.methods.split(',')
     model, image = load(args.directory)
-    result = {'torch': torch.__version__, 'rows': []}
+    result = {'torch': torch.__version__, 'rows': [], 'smoothgrad': [], 'occlusion': []}
+    for index, threads in enumerate(int(t) for t in args.threads.split(',')):
+        torch.set_num_threads(threads)
+        if 'smoothgrad' in methods:
+            generator = torch.Generator().manual_seed(0)
+            _, timing = timed(lambda: smoothgrad(model, image, args.target, args.samples, args.noise_stdev, generator), args.repeats)
+            result['smoothgrad'].append({'threads': threads, **timing})
+            if index == 0:
+                plain_gradient(model, image, args.target).permute(0, 2, 3, 1).contiguous().numpy().astype(np.float32).tofile(os.path.join(args.directory, 'torch-gradient.bin'))
+        if 'occlusion' in methods:
+            attributions, timing = timed(lambda: occlusion(model, image, args.target, args.patch, args.stride, args.occlusion_batch), args.repeats)
+            result['occlusion'].append({'threads': threads, **timing})
+            if index == 0:
+                attributions.numpy().astype(np.float32).tofile(os.path.join(args.directory, 'torch-occlusion.bin'))
+    if 'ig' not in methods:
+        print(json.dumps(result))
+        return
     for index, threads in enumerate(int(t) for t in args.threads.split(',')):
         torch.set_num_threads(threads)
         integrated_gradients(model, image, args.target, args.steps)  # warm-up

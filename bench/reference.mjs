@@ -1,16 +1,24 @@
 #!/usr/bin/env node
-// Integrated Gradients (50 steps, 51-point trapezoid, zero baseline) on the 224x224x3 VGG-style
-// model: tfxai on wasm with 1 thread and with every core (the threaded SIMD build, see
-// packages/core/src/wasm-threads.ts), against two references measured in the same run:
+// Integrated Gradients (50 steps, 51-point trapezoid, zero baseline), SmoothGrad (saliency, 50
+// samples, noise 0.15 of the image's range) and occlusion (patch 16, stride 8, zero fill, the score
+// drop: 729 windows at 224x224) on the 224x224x3 VGG-style model: tfxai on wasm with 1 thread and
+// with every core (the threaded SIMD build, see packages/core/src/wasm-threads.ts), against
+// references measured in the same run:
 //   - PyTorch (Debian's python3-torch), the same weights and path, every point in one batched
-//     call as Captum does, with 1 thread and with every core (torch.set_num_threads);
+//     call as Captum does, with 1 thread and with every core (torch.set_num_threads); for
+//     SmoothGrad Captum's NoiseTunnel(Saliency) (all 50 samples in one call), for occlusion
+//     Captum's Occlusion algorithm with 32 windows per call (tfxai's occlusion batchSize); see
+//     bench/pytorch_ig.py (plain torch: Captum has no Debian package);
 //   - the physical limit: the time of the 51 forward and backward passes in ONE batched call on
 //     the wasm backend with one thread, divided by the cores used.
 // Also tfxai with its first-layer shortcut (exact IG through the first conv, option firstLayerShortcut).
-// Checks the numbers too: tfxai's attributions with 1 vs n threads, shortcut vs plain, and tfxai vs PyTorch.
+// Checks the numbers too: tfxai's attributions with 1 vs n threads, shortcut vs plain, and tfxai vs
+// PyTorch (IG attributions, the occlusion map, and the plain input gradient for the SmoothGrad
+// rows: their noise differs between the libraries, so their maps are not compared).
 //
 //   node bench/reference.mjs                 (npm run bench runs it at the end)
-//   options: --quick (96x96, 1 repeat), --repeats N (default 3), --out FILE (JSON)
+//   options: --quick (96x96, 1 repeat), --repeats N (default 3), --out FILE (JSON),
+//            --methods ig,smoothgrad,occlusion (default all three)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +30,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const CLASS_INDEX = 3;
 const STEPS = 50;
+const SMOOTHGRAD = { samples: 50, noiseLevel: 0.15 };
+const OCCLUSION = { patchSize: 16, stride: 8, fill: 0, score: 'drop' };
+const METHODS = ['ig', 'smoothgrad', 'occlusion'];
 
 // ---------------------------------------------------------------- one thread count (child process)
 
@@ -57,6 +68,11 @@ async function runChild(config) {
     return { msPerMap: [...times].sort((a, b) => a - b)[Math.floor((times.length - 1) / 2)], runs: times.map(Math.round) };
   };
 
+  const result = { threads };
+  if (config.methods.includes('smoothgrad')) result.smoothgrad = await smoothGradRows(tf, tfxai, model, image, config, time);
+  if (config.methods.includes('occlusion')) result.occlusion = await occlusionRows(tf, tfxai, model, image, config, time);
+  if (!config.methods.includes('ig')) return result;
+
   // The physical limit: every path point's forward and backward pass in one batched call.
   const selector = tf.oneHot([CLASS_INDEX], 10).toFloat();
   const gradient = tf.grad((x) => tf.sum(tf.mul(model.apply(x), selector)));
@@ -81,19 +97,53 @@ async function runChild(config) {
   const { attributions: viaShortcut } = await shortcutMethod.attribute(image, CLASS_INDEX);
   const shortcutDifference = relativeDifference(await viaShortcut.data(), plain);
   viaShortcut.dispose();
-  return { threads, batched, ig, leaked, shortcut: { ...shortcut, leaked: shortcutLeaked, difference: shortcutDifference } };
+  return { ...result, batched, ig, leaked, shortcut: { ...shortcut, leaked: shortcutLeaked, difference: shortcutDifference } };
+}
+
+/** SmoothGrad over saliency, timed as computeHeatmap; writes the plain input gradient (the model check against PyTorch). */
+async function smoothGradRows(tf, tfxai, model, image, config, time) {
+  const method = tfxai.decoder('saliency')(model, { smoothGrad: SMOOTHGRAD });
+  const before = tf.memory().numTensors;
+  const timing = await time(() => method.computeHeatmap(image, CLASS_INDEX));
+  const leaked = tf.memory().numTensors - before;
+  const { attributions } = await tfxai.decoder('saliency')(model).attribute(image, CLASS_INDEX);
+  writeFileSync(config.gradientTo, Buffer.from((await attributions.data()).buffer));
+  attributions.dispose();
+  return { ...timing, leaked };
+}
+
+/** Occlusion, timed as computeHeatmap; writes the raw map (H x W) for the check against PyTorch. */
+async function occlusionRows(tf, tfxai, model, image, config, time) {
+  const method = tfxai.decoder('occlusion')(model, OCCLUSION);
+  const before = tf.memory().numTensors;
+  const timing = await time(() => method.computeHeatmap(image, CLASS_INDEX));
+  const leaked = tf.memory().numTensors - before;
+  const map = await method.sensitivityMap(image, CLASS_INDEX);
+  const plain = await map.data();
+  writeFileSync(config.occlusionTo, Buffer.from(plain.buffer));
+  map.dispose();
+  // The same map with the unoccluded activations reused (packages/perturbation/src/occlusion-reuse.ts).
+  const reuseMethod = tfxai.decoder('occlusion')(model, { ...OCCLUSION, reuseActivations: true });
+  const reuseBefore = tf.memory().numTensors;
+  const reuse = await time(() => reuseMethod.computeHeatmap(image, CLASS_INDEX));
+  const reuseLeaked = tf.memory().numTensors - reuseBefore;
+  const reusedMap = await reuseMethod.sensitivityMap(image, CLASS_INDEX);
+  const difference = relativeDifference(await reusedMap.data(), plain);
+  reusedMap.dispose();
+  return { ...timing, leaked, reuse: { ...reuse, leaked: reuseLeaked, difference } };
 }
 
 // ---------------------------------------------------------------- the table (parent)
 
 function parseArgs(argv) {
-  const args = { quick: false, repeats: undefined, out: undefined };
+  const args = { quick: false, repeats: undefined, out: undefined, methods: METHODS };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') args.quick = true;
     else if (argv[i] === '--repeats') args.repeats = Number(argv[++i]);
     else if (argv[i] === '--out') args.out = resolve(argv[++i]);
+    else if (argv[i] === '--methods' && argv[i + 1]?.split(',').every((m) => METHODS.includes(m))) args.methods = argv[++i].split(',');
     else {
-      console.log('usage: node bench/reference.mjs [--quick] [--repeats N] [--out file.json]');
+      console.log('usage: node bench/reference.mjs [--quick] [--repeats N] [--methods ig,smoothgrad,occlusion] [--out file.json]');
       process.exit(argv[i] === '--help' || argv[i] === '-h' ? 0 : 2);
     }
   }
@@ -146,52 +196,80 @@ async function main() {
   const dir = mkdtempSync(join(os.tmpdir(), 'tfxai-reference-'));
   const load = os.loadavg();
   const notes = [];
+  const hasIg = args.methods.includes('ig');
   try {
     const tfxai = threadCounts.map((threads, i) =>
-      child({ threads, size, repeats: args.repeats, exportTo: i === 0 ? dir : undefined, attributionsTo: join(dir, `tfxai-${threads}.bin`) }),
+      child({
+        threads,
+        size,
+        repeats: args.repeats,
+        methods: args.methods,
+        exportTo: i === 0 ? dir : undefined,
+        attributionsTo: join(dir, `tfxai-${threads}.bin`),
+        gradientTo: join(dir, `tfxai-gradient-${threads}.bin`),
+        occlusionTo: join(dir, `tfxai-occlusion-${threads}.bin`),
+      }),
     );
-    const mine = readFloats(join(dir, 'tfxai-1.bin'));
-    const threadDifference = threadCounts.length > 1 ? relativeDifference(readFloats(join(dir, `tfxai-${threadCounts[1]}.bin`)), mine) : undefined;
+    const mine = hasIg ? readFloats(join(dir, 'tfxai-1.bin')) : undefined;
+    const threadDifference = hasIg && threadCounts.length > 1 ? relativeDifference(readFloats(join(dir, `tfxai-${threadCounts[1]}.bin`)), mine) : undefined;
 
     let torch;
     const python = findTorchPython();
     if (!python) notes.push('PyTorch rows skipped: no python3 with torch and numpy (Debian: apt-get install python3-torch)');
     else {
-      const run = spawnSync(python, [join(here, 'pytorch_ig.py'), dir, '--threads', threadCounts.join(','), '--repeats', String(args.repeats), '--steps', String(STEPS), '--target', String(CLASS_INDEX)], { encoding: 'utf8' });
+      // tfxai's noise is relative to the image's value range; Captum's stdev is absolute.
+      const pixels = readFloats(join(dir, 'image.bin'));
+      let [low, high] = [Infinity, -Infinity];
+      for (const v of pixels) [low, high] = [Math.min(low, v), Math.max(high, v)];
+      const run = spawnSync(
+        python,
+        [
+          join(here, 'pytorch_ig.py'), dir, '--threads', threadCounts.join(','), '--repeats', String(args.repeats), '--steps', String(STEPS), '--target', String(CLASS_INDEX),
+          '--methods', args.methods.join(','), '--samples', String(SMOOTHGRAD.samples), '--noise-stdev', String(SMOOTHGRAD.noiseLevel * (high - low)),
+          '--patch', String(OCCLUSION.patchSize), '--stride', String(OCCLUSION.stride), '--occlusion-batch', '32',
+        ],
+        { encoding: 'utf8' },
+      );
       const line = run.stdout.trim().split('\n').pop() ?? '';
       if (run.status !== 0 || !line.startsWith('{')) notes.push(`PyTorch run failed (${run.status}): ${run.stderr.trim().split('\n').pop()}`);
-      else torch = { ...JSON.parse(line), difference: relativeDifference(mine, readFloats(join(dir, 'torch-attributions.bin'))) };
+      else {
+        torch = JSON.parse(line);
+        if (hasIg) torch.difference = relativeDifference(mine, readFloats(join(dir, 'torch-attributions.bin')));
+        if (args.methods.includes('smoothgrad')) torch.gradientDifference = relativeDifference(readFloats(join(dir, 'tfxai-gradient-1.bin')), readFloats(join(dir, 'torch-gradient.bin')));
+        if (args.methods.includes('occlusion')) torch.occlusionDifference = relativeDifference(readFloats(join(dir, 'tfxai-occlusion-1.bin')), readFloats(join(dir, 'torch-occlusion.bin')));
+      }
     }
 
-    const limitOneCore = tfxai[0].batched.msPerMap;
+    const limitOneCore = hasIg ? tfxai[0].batched.msPerMap : undefined;
     const rows = [];
-    tfxai.forEach((t) => {
-      const reference = torch?.rows.find((r) => r.threads === t.threads);
-      rows.push({
-        configuration: `tfxai IG 50, wasm`,
-        threads: t.threads,
-        msPerMap: t.ig.msPerMap,
-        runs: t.ig.runs,
-        vsPytorch: reference ? t.ig.msPerMap / reference.msPerMap : undefined,
-        overAbove: t.ig.msPerMap / (limitOneCore / t.threads),
-        leaked: t.leaked,
-      });
-    });
-    tfxai.forEach((t) => {
-      const reference = torch?.rows.find((r) => r.threads === t.threads);
-      rows.push({
-        configuration: 'tfxai IG 50, wasm, firstLayerShortcut',
-        threads: t.threads,
-        msPerMap: t.shortcut.msPerMap,
-        runs: t.shortcut.runs,
-        vsPytorch: reference ? t.shortcut.msPerMap / reference.msPerMap : undefined,
-        overAbove: t.shortcut.msPerMap / (limitOneCore / t.threads),
-        leaked: t.shortcut.leaked,
-      });
-    });
-    tfxai.forEach((t) => rows.push({ configuration: 'one batched call, 51 fwd+bwd, wasm', threads: t.threads, msPerMap: t.batched.msPerMap, runs: t.batched.runs }));
-    threadCounts.forEach((threads) => rows.push({ configuration: 'physical limit: 1-thread batched call / cores', threads, msPerMap: limitOneCore / threads }));
-    for (const r of torch?.rows ?? []) rows.push({ configuration: `PyTorch ${torch.torch} IG 50, one batched call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
+    const versus = (torchRows, t, ms) => {
+      const reference = torchRows?.find((r) => r.threads === t.threads);
+      return reference ? ms / reference.msPerMap : undefined;
+    };
+    if (hasIg) {
+      for (const t of tfxai) {
+        rows.push({ configuration: 'tfxai IG 50, wasm', threads: t.threads, msPerMap: t.ig.msPerMap, runs: t.ig.runs, vsPytorch: versus(torch?.rows, t, t.ig.msPerMap), overAbove: t.ig.msPerMap / (limitOneCore / t.threads), leaked: t.leaked });
+      }
+      for (const t of tfxai) {
+        const ms = t.shortcut.msPerMap;
+        rows.push({ configuration: 'tfxai IG 50, wasm, firstLayerShortcut', threads: t.threads, msPerMap: ms, runs: t.shortcut.runs, vsPytorch: versus(torch?.rows, t, ms), overAbove: ms / (limitOneCore / t.threads), leaked: t.shortcut.leaked });
+      }
+      tfxai.forEach((t) => rows.push({ configuration: 'one batched call, 51 fwd+bwd, wasm', threads: t.threads, msPerMap: t.batched.msPerMap, runs: t.batched.runs }));
+      threadCounts.forEach((threads) => rows.push({ configuration: 'physical limit: 1-thread batched call / cores', threads, msPerMap: limitOneCore / threads }));
+      for (const r of torch?.rows ?? []) rows.push({ configuration: `PyTorch ${torch.torch} IG 50, one batched call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
+    }
+    if (args.methods.includes('smoothgrad')) {
+      for (const t of tfxai) rows.push({ configuration: 'tfxai SmoothGrad 50 (saliency), wasm', threads: t.threads, msPerMap: t.smoothgrad.msPerMap, runs: t.smoothgrad.runs, vsPytorch: versus(torch?.smoothgrad, t, t.smoothgrad.msPerMap), leaked: t.smoothgrad.leaked });
+      for (const r of torch?.smoothgrad ?? []) rows.push({ configuration: `PyTorch ${torch.torch} NoiseTunnel smoothgrad 50, one call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
+    }
+    if (args.methods.includes('occlusion')) {
+      for (const t of tfxai) rows.push({ configuration: 'tfxai occlusion 16/8, wasm', threads: t.threads, msPerMap: t.occlusion.msPerMap, runs: t.occlusion.runs, vsPytorch: versus(torch?.occlusion, t, t.occlusion.msPerMap), leaked: t.occlusion.leaked });
+      for (const t of tfxai) {
+        const { reuse } = t.occlusion;
+        rows.push({ configuration: 'tfxai occlusion 16/8, wasm, reuseActivations', threads: t.threads, msPerMap: reuse.msPerMap, runs: reuse.runs, vsPytorch: versus(torch?.occlusion, t, reuse.msPerMap), leaked: reuse.leaked });
+      }
+      for (const r of torch?.occlusion ?? []) rows.push({ configuration: `PyTorch ${torch.torch} Occlusion 16/8, 32 windows/call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
+    }
 
     const header = ['configuration', 'threads', 'ms/map', 'runs', 'tfxai / PyTorch', 'tfxai / limit', 'leaked'];
     const body = rows.map((r) => [
@@ -205,16 +283,20 @@ async function main() {
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-    console.log(`IG 50 steps, ${size}x${size}x3 VGG-style model, median of ${args.repeats} (after 1 warm-up); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`${args.methods.join(', ')} on the ${size}x${size}x3 VGG-style model, median of ${args.repeats} (after 1 warm-up); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
     console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
     if (threadDifference !== undefined) console.log(`tfxai attributions, ${threadCounts[1]} threads vs 1: max |diff| / max |attribution| = ${threadDifference.toExponential(2)}${threadDifference === 0 ? ' (bit-identical)' : ''}`);
-    tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
-    if (torch) console.log(`tfxai (1 thread) vs PyTorch attributions, same weights: max |diff| / max |attribution| = ${torch.difference.toExponential(2)}`);
-    console.log('tfxai / limit: tfxai\'s time over the physical limit for its thread count (1.00x = no overhead above one batched call per core)');
+    if (hasIg) tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
+    if (torch?.difference !== undefined) console.log(`tfxai (1 thread) vs PyTorch IG attributions, same weights: max |diff| / max |attribution| = ${torch.difference.toExponential(2)}`);
+    if (torch?.gradientDifference !== undefined) console.log(`tfxai saliency (1 thread) vs PyTorch input gradient, no noise (the SmoothGrad rows' model check): max |diff| / max |gradient| = ${torch.gradientDifference.toExponential(2)}`);
+    if (args.methods.includes('occlusion')) tfxai.forEach((t) => console.log(`occlusion reuseActivations vs plain tfxai map (${t.threads} thread(s)): max |diff| / max |value| = ${t.occlusion.reuse.difference.toExponential(2)}`));
+    if (torch?.occlusionDifference !== undefined) console.log(`tfxai occlusion map (1 thread) vs PyTorch/Captum's algorithm: max |diff| / max |value| = ${torch.occlusionDifference.toExponential(2)}`);
+    if (hasIg) console.log("tfxai / limit: tfxai's time over the physical limit for its thread count (1.00x = no overhead above one batched call per core)");
     for (const note of notes) console.log(`- ${note}`);
     if (args.out) {
       mkdirSync(dirname(args.out), { recursive: true });
-      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, rows, threadDifference, shortcutDifferences: tfxai.map((t) => t.shortcut.difference), torchDifference: torch?.difference, notes }, null, 2)}\n`);
+      const differences = { threadDifference, shortcutDifferences: hasIg ? tfxai.map((t) => t.shortcut.difference) : undefined, torchDifference: torch?.difference, torchGradientDifference: torch?.gradientDifference, torchOcclusionDifference: torch?.occlusionDifference };
+      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, methods: args.methods, rows, ...differences, notes }, null, 2)}\n`);
       console.log(`JSON: ${args.out}`);
     }
   } finally {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// tfxai benchmark: ms per heatmap, peak RSS and tensor leaks for IG (50 and 300 steps),
+// tfxai benchmark: ms per heatmap, peak RSS, peak tensor bytes (IG) and tensor leaks for IG (50 and 300 steps),
 // Grad-CAM and saliency on a 224x224x3 VGG-style CNN and a MobileNet-style model, per
 // installed backend, with the speed-up over the seed's algorithm (AUCMEDI's: one model
 // call per path point) on stock kernels measured in the same run.
@@ -10,7 +10,7 @@
 //   node bench/run.mjs --out FILE      where the JSON goes (default bench-results/bench-<time>.json)
 //   node bench/browser.mjs [--quick]   only the browser rows (webgl, wasm in Chromium; also run by the full bench)
 //
-// At the end it runs bench/pipeline-workers.mjs and bench/reference.mjs (IG vs PyTorch, when
+// At the end it runs bench/pipeline-workers.mjs, bench/occlusion-reuse.mjs and bench/reference.mjs (IG, SmoothGrad, occlusion vs PyTorch, when
 // python3-torch is installed, and the physical limit, with 1 wasm thread and every core).
 //
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
@@ -63,11 +63,24 @@ async function runChild(config) {
   }
   const leaked = tf.memory().numTensors - before;
   times.sort((a, b) => a - b);
+  // IG's peak tensor memory (issue 14: independent of numSteps): one more, untimed run under
+  // tf.profile, whose peakBytes is the engine's tracked maximum of live tensor bytes after each kernel.
+  let peakTensorMB;
+  if (config.method === 'integrated-gradients') {
+    const bytesBefore = tf.memory().numBytes;
+    const profile = await tf.profile(async () => {
+      const map = await run();
+      await map.data();
+      map.dispose();
+    });
+    peakTensorMB = +((profile.peakBytes - bytesBefore) / 2 ** 20).toFixed(1);
+  }
   const status = tfxaiKernelStatus();
   return {
     msPerMap: times[Math.floor((times.length - 1) / 2)],
     runs: times.map((t) => Math.round(t)),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakTensorMB,
     tensorsLeaked: leaked,
     kernels: `${status.mode} (${status.kernels.filter((k) => k.active).length} active)`,
   };
@@ -159,7 +172,7 @@ function runConfiguration(row) {
 }
 
 function formatTable(rows) {
-  const header = ['backend', 'model', 'configuration', 'kernels', 'ms/map', 'runs', 'peak RSS MB', 'leaked', 'speed-up vs seed'];
+  const header = ['backend', 'model', 'configuration', 'kernels', 'ms/map', 'runs', 'peak RSS MB', 'peak tensors MB', 'leaked', 'speed-up vs seed'];
   const body = rows.map((r) => [
     r.backend,
     r.model,
@@ -168,6 +181,7 @@ function formatTable(rows) {
     r.result.msPerMap !== undefined ? String(Math.round(r.result.msPerMap)) : r.result.skipped ? 'skipped' : 'FAILED',
     r.result.runs ? String(r.result.runs.length) : '',
     r.result.peakRssMB !== undefined ? String(r.result.peakRssMB) : '',
+    r.result.peakTensorMB !== undefined ? String(r.result.peakTensorMB) : '',
     r.result.tensorsLeaked !== undefined ? String(r.result.tensorsLeaked) : '',
     r.speedUp !== undefined ? `${r.speedUp.toFixed(2)}x` : '',
   ]);
@@ -205,6 +219,11 @@ async function main() {
       .filter((r) => r.label === 'IG 300, tfxai' && ig(r.backend, r.model, 50)?.peakRssMB && r.result.peakRssMB)
       .map((r) => [`${r.backend}/${r.model}`, +(r.result.peakRssMB / ig(r.backend, r.model, 50).peakRssMB).toFixed(3)]),
   );
+  const tensorRatios = Object.fromEntries(
+    rows
+      .filter((r) => r.label === 'IG 300, tfxai' && ig(r.backend, r.model, 50)?.peakTensorMB && r.result.peakTensorMB)
+      .map((r) => [`${r.backend}/${r.model}`, +(r.result.peakTensorMB / ig(r.backend, r.model, 50).peakTensorMB).toFixed(3)]),
+  );
   const table = formatTable(rows);
   const notes = [
     ...missing.map((b) => `backend '${b}' is not installed here; not run`),
@@ -213,6 +232,7 @@ async function main() {
   console.log(`tfxai bench: ${args.quick ? 'quick, 96x96' : '224x224x3'} inputs, node ${process.version}, ${(await import('node:os')).cpus().length} cores, ${Math.round((Date.now() - started) / 1000)} s`);
   console.log(table);
   console.log(`\nIG peak RSS, 300 steps / 50 steps: ${JSON.stringify(rssRatios)}`);
+  console.log(`IG peak tensor bytes (tf.profile peakBytes above the bytes before the call), 300 steps / 50 steps (goal <= 1.2): ${JSON.stringify(tensorRatios)}`);
   for (const note of notes) console.log(`- ${note}`);
   const out = args.out ?? join(root, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
@@ -230,11 +250,19 @@ async function main() {
   let reference = { skipped: 'wasm not among the backends run' };
   if (backends.includes('wasm')) {
     const referenceOut = out.replace(/\.json$/, '') + '.reference.json';
-    console.log('\nIntegrated Gradients vs PyTorch and the physical limit (wasm):');
+    console.log('\nIntegrated Gradients, SmoothGrad and occlusion vs PyTorch, and the physical limit (wasm):');
     const run = spawnSync(process.execPath, [join(here, 'reference.mjs'), ...(args.quick ? ['--quick'] : []), '--out', referenceOut], { stdio: ['ignore', 'inherit', 'inherit'] });
     reference = run.status === 0 ? JSON.parse(readFileSync(referenceOut, 'utf8')) : { failed: `exit ${run.status}` };
   }
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, notes, pipelineWorkers, browserRows, reference }, null, 2));
+  // Occlusion's activation reuse vs plain, and the multiply-adds it saves, on the VGG-style and the example model (issue 14).
+  let occlusionReuse = { skipped: 'wasm not among the backends run' };
+  if (backends.includes('wasm')) {
+    const reuseOut = out.replace(/\.json$/, '') + '.occlusion-reuse.json';
+    console.log('\nOcclusion, reuse of the unoccluded activations (wasm):');
+    const run = spawnSync(process.execPath, [join(here, 'occlusion-reuse.mjs'), ...(args.quick ? ['--quick'] : []), '--out', reuseOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+    occlusionReuse = run.status === 0 ? JSON.parse(readFileSync(reuseOut, 'utf8')) : { failed: `exit ${run.status}` };
+  }
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, browserRows, reference, occlusionReuse }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 

@@ -80,7 +80,8 @@ Run:
       --batch-size <n>        Images decoded and predicted together (default: 8)
       --workers <n|auto>      Worker threads sharing the images, each with its own backend
                               and model (default: auto = one per core, at most one per
-                              16 images; 1 = none). Plugins are loaded in every thread
+                              16 images of IG, 816 of Grad-CAM: by the method's cost;
+                              1 = none). Plugins are loaded in every thread
       --shard <i/n|auto>      Process only shard i of n (1-based: 1/4 .. 4/4), chosen by a
                               hash of each input's relative path; auto reads
                               JOB_COMPLETION_INDEX + JOB_COMPLETIONS (Kubernetes) or

@@ -41,6 +41,8 @@ export function constantMapLines(
 /** The lines `tfxai explain` prints after its 'finished' line. */
 export function explainReportLines(result: DecoderResult): string[] {
   const lines = [result.preprocessingAssumed ? `warning: ${result.preprocessing}` : result.preprocessing];
+  // How many threads, and why (for 'auto': the method's cost and the image count).
+  if (result.workersReason) lines.push(result.workersReason);
   const counts = resultClassCounts(result);
   if (Object.keys(counts).length) lines.push(`explained classes: ${classCountsText(counts)}`);
   lines.push(...constantMapLines(result.warnings, result.classNames));

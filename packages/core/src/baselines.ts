@@ -15,11 +15,11 @@ export interface BlurBaseline {
 /** Seeded uniform noise as baseline. */
 export interface UniformNoiseBaseline {
   type: 'uniform';
-  /** Lower bound. Default: the input's minimum. */
+  /** Lower bound. Default: the example's minimum. */
   low?: number;
-  /** Upper bound. Default: the input's maximum. */
+  /** Upper bound. Default: the example's maximum. */
   high?: number;
-  /** Seed: the same seed gives the same noise on every backend. Default: 0. */
+  /** Seed: the same seed gives the same noise on every backend, and every example of a batch the noise it gets alone. Default: 0. */
   seed?: number;
 }
 
@@ -70,9 +70,14 @@ export function makeBaseline<T extends ImageBatch>(spec: BaselineSpec, images: T
       const sigma = (typeof spec === 'object' ? spec.sigma : undefined) ?? Math.max(1, Math.min(...spatialShape(images)) / 16);
       return (images.rank === 5 ? gaussianBlur3d(images as tf.Tensor5D, sigma) : gaussianBlur(images as tf.Tensor4D, sigma)) as T;
     }
-    const low = spec.low ?? images.min().dataSync()[0]!;
-    const high = spec.high ?? images.max().dataSync()[0]!;
-    return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as T;
+    // Per example, with the example's own range and the same seed: an example's baseline does not depend on the batch it came in.
+    const rows = Array.from({ length: n }, (_, i) => {
+      const row = tf.slice(images, i, 1);
+      const low = spec.low ?? row.min().dataSync()[0]!;
+      const high = spec.high ?? row.max().dataSync()[0]!;
+      return tf.randomUniform(row.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0);
+    });
+    return tf.concat(rows) as T;
   });
 }
 

@@ -172,9 +172,9 @@ describe('Integrated Gradients on volumes (N, D, H, W, C)', () => {
       });
 
       it('a batch of 2 volumes equals per-example runs; internalBatchSize 1 equals 8', async () => {
-        // ('uniform' baselines are drawn for the batch's shape, so they depend on the batch, as in 2-D.)
+        // A 'uniform' baseline is drawn per example (its own range, the same seed): it does not depend on the batch either.
         const random = seededVolume(SHAPE, 42);
-        const options = { numSteps: 6, baseline: [0, random.tensor, 'blur' as const] };
+        const options = { numSteps: 6, baseline: [0, random.tensor, 'blur' as const, { type: 'uniform' as const, seed: 3 }] };
         const batch = await attributeValues(net.model, volumes.tensor, [2, 1], options);
         expect(batch.shape).to.deep.equal([2, ...SHAPE]);
         for (const [i, target] of [2, 1].entries()) {

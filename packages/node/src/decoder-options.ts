@@ -88,10 +88,13 @@ export interface XaiDecoderOptions {
   /**
    * Worker threads that share the images (each with its own backend, model and
    * method), or 'auto'. Default: 'auto': min(os.availableParallelism(),
-   * floor(images / 16)) threads when the run can be moved to threads (file
+   * floor(images / n)) threads, n = max(16, ceil(816 / the method's model
+   * passes per image)): 16 images per thread for Integrated Gradients, 816
+   * for Grad-CAM or saliency (see `methodCost`), when the run can be moved to threads (file
    * and folder inputs, `model` a path, `method` a name, `standardize` not a
    * function, the default registry, a backend other than tfjs-node's);
-   * otherwise, and for fewer than 32 images, 1. 1 runs in this thread.
+   * otherwise, and for fewer than 2n images, 1. 1 runs in this thread.
+   * The result's `workersReason` says the choice.
    * A number > 1 for a run that cannot be moved to threads is an
    * InvalidOptionError naming the reason. See docs/pipeline.md#worker-threads.
    */
@@ -171,6 +174,12 @@ export interface DecoderResult {
   aborted: boolean;
   /** Pipelines that shared the images: 1 in this thread, else the number of worker threads started. */
   workers: number;
+  /**
+   * Why `workers` came out as it did, one sentence; for 'auto' it names the method's estimated
+   * cost and the image count, e.g. "workers 'auto': this thread for 200 images of gradcam, about
+   * 1 pass per image (a thread per 816 images, at most one per core: 2)". xaiDecoder always sets it.
+   */
+  workersReason?: string;
   /** Worker threads that stopped unexpectedly (each also failed the images it held); empty when none did. */
   workerCrashes: WorkerCrashError[];
   /** One entry per input image reached, in input order. */

@@ -2,8 +2,8 @@ import type { DecoderResult, SampleResult } from './decoder-options.js';
 import type { ResolvedModelInput } from './model-metadata.js';
 import type { ShardSpec } from './shard.js';
 
-/** What a run adds to the counts {@link RunTally} keeps: class names, preprocessing, warnings, shard. */
-export type ResultAnnotations = Pick<DecoderResult, 'classNames' | 'preprocessing' | 'preprocessingAssumed' | 'warnings' | 'shard' | 'inputsTotal'>;
+/** What a run adds to the counts {@link RunTally} keeps: class names, preprocessing, warnings, shard, why this many workers. */
+export type ResultAnnotations = Pick<DecoderResult, 'classNames' | 'preprocessing' | 'preprocessingAssumed' | 'warnings' | 'shard' | 'inputsTotal' | 'workersReason'>;
 
 /** A sample with the names of its classes (when the model's metadata names them). */
 function namedSample(sample: SampleResult, classNames: readonly string[] | undefined): SampleResult {
@@ -18,7 +18,7 @@ function namedSample(sample: SampleResult, classNames: readonly string[] | undef
 export function annotateResult(
   counts: Omit<DecoderResult, keyof ResultAnnotations>,
   input: ResolvedModelInput,
-  run: { shard: ShardSpec | undefined; inputsTotal: number },
+  run: { shard: ShardSpec | undefined; inputsTotal: number; workersReason: string },
 ): DecoderResult {
   const samples = counts.samples.map((sample) => namedSample(sample, input.classNames));
   const warnings = samples.flatMap((sample) => (sample.warnings ?? []).map((warning) => ({ ...warning, sample: sample.sample })));
@@ -31,5 +31,6 @@ export function annotateResult(
     warnings,
     ...(run.shard ? { shard: run.shard } : {}),
     inputsTotal: run.inputsTotal,
+    workersReason: run.workersReason,
   };
 }

@@ -21,7 +21,7 @@ import { annotateResult } from './result-annotations.js';
 import { checkClassChoice, planRun, type PlannedItem } from './run-plan.js';
 import { RunTally } from './run-tally.js';
 import { checkShard, selectShard } from './shard.js';
-import { resolveWorkerCount } from './worker-count.js';
+import { resolveWorkerChoice } from './worker-count.js';
 import { runWorkerPool } from './worker-pool.js';
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -114,11 +114,11 @@ export async function xaiDecoder(options: XaiDecoderOptions): Promise<DecoderRes
   if (typeof options.method === 'string') registry.registration(options.method);
   // Output names are planned over every input, then the shard is taken: a file's name does not depend on the shard it falls in.
   const planned = options.shard ? selectShard(planRun(items, predsRows), options.shard, (p) => p.item.sample) : planRun(items, predsRows);
-  const workers = resolveWorkerCount(resolved, planned.map((p) => p.item), defaultRegistry());
+  const { workers, reason: workersReason } = resolveWorkerChoice(resolved, planned.map((p) => p.item), defaultRegistry());
   if (options.outDir) await prepareOutputFolder(options.outDir);
 
   const tally = new RunTally(planned.length, started, options.onProgress);
-  const annotate = (counts: Parameters<typeof annotateResult>[0]) => annotateResult(counts, input, { shard: options.shard, inputsTotal: items.length });
+  const annotate = (counts: Parameters<typeof annotateResult>[0]) => annotateResult(counts, input, { shard: options.shard, inputsTotal: items.length, workersReason });
   const overlay = { alpha, colormap };
   // The mode's name is checked here so a typo fails before any thread starts; each thread checks it against the model's channels.
   if (workers > 1) checkStandardize(input.standardize, input.channels);

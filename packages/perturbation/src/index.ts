@@ -9,6 +9,7 @@ export * from './weighted-linear-fit.js';
 export * from './occlusion-windows.js';
 export * from './occlusion-options.js';
 export * from './occlusion.js';
+export * from './occlusion-reuse.js';
 export * from './occlusion-module.js';
 export * from './superpixel-perturbation.js';
 export * from './superpixel-options.js';

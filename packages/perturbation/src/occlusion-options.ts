@@ -37,6 +37,13 @@ export interface OcclusionOptions extends MethodOptions {
   edgeWindows?: EdgeWindows;
   /** Occluded images per model call. Default: 32. */
   batchSize?: number;
+  /**
+   * Reuse the unoccluded image's activations outside each window's receptive field
+   * (occlusion-reuse.ts): for a `tf.Sequential` starting with `Conv2D`/`MaxPooling2D` layers,
+   * only the region a window changes is computed in those layers; equal to the plain
+   * computation up to float rounding. Other models take the plain path. Default: false.
+   */
+  reuseActivations?: boolean;
 }
 
 /** A window size or step: one number for every axis, or one per axis ([height, width] or [depth, height, width]). */
@@ -52,6 +59,7 @@ export interface ResolvedOcclusionOptions {
   score: OcclusionScore;
   edgeWindows: EdgeWindows;
   batchSize: number;
+  reuseActivations: boolean;
 }
 
 export const OCCLUSION_DEFAULTS = Object.freeze({
@@ -59,6 +67,7 @@ export const OCCLUSION_DEFAULTS = Object.freeze({
   score: 'one-minus-probability' as OcclusionScore,
   edgeWindows: 'clip' as EdgeWindows,
   batchSize: 32,
+  reuseActivations: false,
 });
 
 /**
@@ -139,6 +148,12 @@ export const OCCLUSION_OPTIONS: readonly OptionSpec[] = Object.freeze([
     doc: "the last window where strides do not reach the border: `'clip'` cuts it at the border (AUCMEDI), `'shift'` moves it back to end there",
   },
   { name: 'batchSize', type: 'integer', min: 1, default: OCCLUSION_DEFAULTS.batchSize, doc: 'occluded images per model call; results do not depend on it' },
+  {
+    name: 'reuseActivations',
+    type: 'boolean',
+    default: OCCLUSION_DEFAULTS.reuseActivations,
+    doc: "for a `tf.Sequential` starting with `Conv2D`/`MaxPooling2D` layers: the unoccluded image's activations are computed once and each window recomputes only its receptive field's region in those layers; equal to the plain path to float rounding; other models ignore it",
+  },
 ] satisfies OptionSpec[]);
 
 /** Checks the options against {@link OCCLUSION_OPTIONS} and fills in defaults. */
@@ -162,6 +177,7 @@ export function resolveOcclusionOptions(options?: OcclusionOptions): ResolvedOcc
     score: given.score,
     edgeWindows: given.edgeWindows,
     batchSize: given.batchSize,
+    reuseActivations: given.reuseActivations,
   };
 }
 

@@ -11,9 +11,10 @@ import {
   type XaiMethod,
 } from '@tfxai/core';
 import { targetScoresInBatches } from './batched-scores.js';
+import { ActivationReuse } from './occlusion-reuse.js';
 import { fillImage } from './fill.js';
 import { checkStride, defaultPatchSize, perAxis, resolveOcclusionOptions, type OcclusionOptions, type ResolvedOcclusionOptions } from './occlusion-options.js';
-import { forEachBoxRun, windowBoxes } from './occlusion-windows.js';
+import { forEachBoxRun, windowBoxes, type Span } from './occlusion-windows.js';
 import { withSingleImage } from './single-image.js';
 
 /**
@@ -88,7 +89,7 @@ export class OcclusionSensitivity implements XaiMethod {
       owned.push(difference);
 
       const windows = windowBoxes(size, patchSize, stride, edgeWindows);
-      const occludedScores = await targetScoresInBatches(this.#adapter, windows.length, batchSize, target, scores.length, (start, end) => {
+      const occludedScores = await this.#occludedScores(batch, background, windows, target, scores.length, (start, end) => {
         // image + (fill - image) * mask, one blend per batch. Each window's mask is a
         // box of ones: one contiguous fill per window row (pixels x channels).
         // A full-shape mask keeps wasm off its slow broadcast along channels.
@@ -114,6 +115,29 @@ export class OcclusionSensitivity implements XaiMethod {
       return tf.tensor(Float32Array.from(sums, (sum, p) => sum / counts[p]!), size as [number, number]) as Heatmap;
     } finally {
       tf.dispose(owned);
+    }
+  }
+
+  /**
+   * The target score of each occluded image: with `reuseActivations` (images, where the model
+   * allows) by {@link ActivationReuse}, else the occluded images `build` makes.
+   */
+  async #occludedScores(
+    batch: ImageBatch,
+    background: ImageBatch,
+    windows: readonly Span[][],
+    target: number,
+    numClasses: number,
+    build: (start: number, end: number) => ImageBatch,
+  ): Promise<Float64Array> {
+    const { batchSize } = this.options;
+    // Activation reuse covers 2-D convolution stacks; volumes take the plain path.
+    const reuse = this.options.reuseActivations && batch.rank === 4 ? ActivationReuse.plan(this.#adapter, batch as tf.Tensor4D) : undefined;
+    if (!reuse) return targetScoresInBatches(this.#adapter, windows.length, batchSize, target, numClasses, build);
+    try {
+      return await reuse.scores(background as tf.Tensor4D, windows as [Span, Span][], batchSize, target, numClasses);
+    } finally {
+      reuse.dispose();
     }
   }
 }
