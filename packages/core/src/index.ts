@@ -8,6 +8,7 @@ export * from './errors.js';
 
 // The method contract, its registration and the registry.
 export { XaiMethod, type AttributionResult, type AttributeOverloads, type Explainer, type MethodOptions } from './xai-method.js';
+export type { LayerInternals } from './layer-internals.js';
 export { spatialShape, batchSpatialRank, type Heatmap, type ImageBatch, type SpatialRank } from './image-batch.js';
 export { defineMethod, MethodRegistration, type MethodCreate, type MethodDefinition } from './define-method.js';
 export { methodModule, type MethodRow } from './method-module.js';

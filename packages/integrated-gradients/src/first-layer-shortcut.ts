@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { targetSelector, withTfxaiKernels, type ImageBatch, type ModelAdapter } from '@tfxai/core';
+import { targetSelector, withTfxaiKernels, type ImageBatch, type LayerInternals, type ModelAdapter } from '@tfxai/core';
 
 /**
  * Integrated Gradients through a linear first layer, exactly, with less work.
@@ -27,15 +27,6 @@ export interface FirstLayerSplit {
   bias: tf.Tensor1D | undefined;
   /** The first layer's activation, then every later layer: pre-activations in, scores (N, classes) out. */
   rest(z: ImageBatch): tf.Tensor2D;
-}
-
-interface LayerInternals {
-  getClassName(): string;
-  getConfig(): Record<string, unknown>;
-  apply(x: tf.Tensor, kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-  kernel?: { read(): tf.Tensor };
-  bias?: { read(): tf.Tensor } | null;
-  activation?: { apply(x: tf.Tensor): tf.Tensor };
 }
 
 /** The first-layer convolutions the shortcut splits at, with the forward op of their linear part. */

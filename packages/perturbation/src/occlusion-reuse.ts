@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, type ModelAdapter } from '@tfxai/core';
+import { InvalidInputError, type LayerInternals, type ModelAdapter } from '@tfxai/core';
 import { checkFiniteScores } from './batched-scores.js';
 import type { Span } from './occlusion-windows.js';
 
@@ -62,16 +62,6 @@ interface ReusedLayer {
   apply(x: tf.Tensor4D): tf.Tensor4D;
   /** The model's own layer, as the plain pass runs it. */
   layer: LayerInternals;
-}
-
-interface LayerInternals {
-  getClassName(): string;
-  getConfig(): Record<string, unknown>;
-  apply(x: tf.Tensor, kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-  kernel?: { read(): tf.Tensor };
-  bias?: { read(): tf.Tensor } | null;
-  activation?: { apply(x: tf.Tensor): tf.Tensor };
-  outputShape: (number | null)[] | (number | null)[][];
 }
 
 /** Layers that act on each position alone, in inference. */
@@ -369,7 +359,6 @@ function copyPosition(input: Activations, tiles: Tiles, w: number, r: number, c:
   const source = inTile ? tiles.values : input.values;
   for (let k = 0; k < channels; k++) out[at + k] = source[from + k]!;
 }
-
 
 /** Multiply-adds per image of a layer after the reused ones: its weights' size for Dense and convolutions, else its output size. */
 function denseCost(layer: LayerInternals): number {

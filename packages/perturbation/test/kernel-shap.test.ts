@@ -13,6 +13,7 @@ import {
 } from '@tfxai/perturbation';
 import { expectAllClose, expectNoLeak, forEachBackend, maxAbsDiff } from '@tfxai/test-utils';
 import { blockLabels, graphModelLike, hostSegmentMeans, labelRows, seededImage, segmentMeans, superpixelLinearModel } from './fixtures.js';
+import { bruteForceShapley } from './brute-force-shapley.js';
 
 const registry = createRegistry(kernelShapModule);
 /** With AUCMEDI's fill 0 (the default is the image's mean colour): the known values below are derived for it. */
@@ -20,23 +21,6 @@ const kernelShap = (model: ModelFunction | tf.GraphModel, options?: KernelShapOp
 
 function explain(method: KernelShap, image: tf.Tensor, classIndex: number): Promise<KernelShapExplanation> {
   return expectNoLeak(() => method.explain(image, classIndex));
-}
-
-/** Exact Shapley values by the definition: phi_i = sum over S without i of |S|! (M - |S| - 1)! / M! (v(S + i) - v(S)). */
-function bruteForceShapley(m: number, value: (coalition: number[]) => number): number[] {
-  const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
-  const phi = new Array<number>(m).fill(0);
-  for (let bits = 0; bits < 2 ** m; bits++) {
-    const z = Array.from({ length: m }, (_, k) => (bits >> k) & 1);
-    const size = z.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < m; i++) {
-      if (z[i]) continue;
-      const withI = [...z];
-      withI[i] = 1;
-      phi[i]! += ((factorial(size) * factorial(m - size - 1)) / factorial(m)) * (value(withI) - value(z));
-    }
-  }
-  return phi;
 }
 
 describe('KernelSHAP: the Shapley kernel and the coalitions', () => {

@@ -4,6 +4,7 @@ import { InvalidInputError, InvalidOptionError } from '@tfxai/core';
 import { enforceConnectivity, slicFromVoxels, slicVolume, type Segmentation } from '@tfxai/perturbation';
 import { expectNoLeak, forEachBackend } from '@tfxai/test-utils';
 import { seededPixels } from './fixtures.js';
+import { piecesPerLabel } from './connected-pieces.js';
 
 const [D, H, W] = [12, 14, 16];
 
@@ -17,31 +18,6 @@ const regions = Int32Array.from({ length: D * H * W }, (_, p) => {
 function twoRegionVoxels(noise = 0.02): Float32Array {
   const jitter = seededPixels(D * H, W, 1, 31, -noise, noise);
   return Float32Array.from(regions, (region, p) => (region ? 0.75 : 0.25) + jitter[p]!);
-}
-
-/** The number of 6-connected pieces of each label, by flood fill (an independent check of connectivity). */
-function piecesPerLabel(s: Segmentation): number[] {
-  const [depth, height, width] = [s.depth!, s.height, s.width];
-  const seen = new Uint8Array(s.labels.length);
-  const pieces = new Array<number>(s.count).fill(0);
-  for (let start = 0; start < s.labels.length; start++) {
-    if (seen[start]) continue;
-    pieces[s.labels[start]!]!++;
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      const [d, r, c] = [Math.floor(p / (height * width)), Math.floor(p / width) % height, p % width];
-      for (const [dd, rr, cc] of [[d - 1, r, c], [d + 1, r, c], [d, r - 1, c], [d, r + 1, c], [d, r, c - 1], [d, r, c + 1]] as const) {
-        if (dd < 0 || dd >= depth || rr < 0 || rr >= height || cc < 0 || cc >= width) continue;
-        const q = (dd * height + rr) * width + cc;
-        if (seen[q] || s.labels[q] !== s.labels[p]) continue;
-        seen[q] = 1;
-        stack.push(q);
-      }
-    }
-  }
-  return pieces;
 }
 
 /** Per label: the voxels outside its majority region. */

@@ -4,6 +4,7 @@ import { InvalidInputError, InvalidOptionError } from '@tfxai/core';
 import { enforceConnectivity, rgbToLab, slic, slicFromPixels, type Segmentation } from '@tfxai/perturbation';
 import { expectNoLeak, forEachBackend } from '@tfxai/test-utils';
 import { seededPixels } from './fixtures.js';
+import { allConnected } from './connected-pieces.js';
 
 const [H, W] = [24, 20];
 const COLOURS = [[0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.15, 0.2, 0.9], [0.95, 0.9, 0.1]];
@@ -15,29 +16,6 @@ const truth = Int32Array.from({ length: H * W }, (_, p) => (Math.floor(p / W) < 
 function quadrantPixels(noise = 0.03): Float32Array {
   const jitter = seededPixels(H, W, 3, 29, -noise, noise);
   return Float32Array.from({ length: H * W * 3 }, (_, i) => COLOURS[truth[Math.floor(i / 3)]!]![i % 3]! + jitter[i]!);
-}
-
-/** True when every label's pixels form one 4-connected piece (checked by flood fill). */
-function allConnected(s: Segmentation): boolean {
-  const seen = new Uint8Array(s.labels.length);
-  const pieces = new Array<number>(s.count).fill(0);
-  for (let start = 0; start < s.labels.length; start++) {
-    if (seen[start]) continue;
-    pieces[s.labels[start]!]!++;
-    const stack = [start];
-    seen[start] = 1;
-    while (stack.length) {
-      const p = stack.pop()!;
-      const [r, c] = [Math.floor(p / s.width), p % s.width];
-      for (const [rr, cc] of [[r - 1, c], [r + 1, c], [r, c - 1], [r, c + 1]] as const) {
-        const q = rr * s.width + cc;
-        if (rr < 0 || rr >= s.height || cc < 0 || cc >= s.width || seen[q] || s.labels[q] !== s.labels[p]) continue;
-        seen[q] = 1;
-        stack.push(q);
-      }
-    }
-  }
-  return pieces.every((n) => n === 1);
 }
 
 /** Fraction of pixels that share their superpixel's majority true region. */

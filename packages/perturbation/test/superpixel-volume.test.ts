@@ -5,6 +5,7 @@ import { KernelShap, Lime, kernelShapModule, limeConModule, limeProModule, type 
 import { expectAllClose, expectNoLeak, expectNoLeakOnThrow, forEachBackend, useBackend } from '@tfxai/test-utils';
 import { hostSegmentMeans } from './fixtures.js';
 import { boxLabels, labelSlices, seededVolume, supervoxelLinearModel, volumeSegmentMeans } from './volume-fixtures.js';
+import { bruteForceShapley } from './brute-force-shapley.js';
 
 const registry = createRegistry(limeProModule, limeConModule, kernelShapModule);
 const lime = (model: ModelFunction, options?: LimeOptions) => registry.decoder<LimeOptions>('lime-pro')(model, options) as Lime;
@@ -14,23 +15,6 @@ const kernelShap = (model: ModelFunction, options?: KernelShapOptions) => regist
 const [D, H, W, C] = [6, 8, 10, 2];
 const labels = boxLabels(D, H, W, [3], [], [4, 7]);
 const M = 6;
-
-/** Exact Shapley values by the definition: phi_i = sum over S without i of |S|! (M - |S| - 1)! / M! (v(S + i) - v(S)). */
-function bruteForceShapley(m: number, value: (coalition: number[]) => number): number[] {
-  const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
-  const phi = new Array<number>(m).fill(0);
-  for (let bits = 0; bits < 2 ** m; bits++) {
-    const z = Array.from({ length: m }, (_, k) => (bits >> k) & 1);
-    const size = z.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < m; i++) {
-      if (z[i]) continue;
-      const withI = [...z];
-      withI[i] = 1;
-      phi[i]! += ((factorial(size) * factorial(m - size - 1)) / factorial(m)) * (value(withI) - value(z));
-    }
-  }
-  return phi;
-}
 
 /** F = sigmoid(3 s0 - 2 s1 + s2 - s4) + 2 s0 s1 s2 + s3 s5 of the supervoxel means s_k: interactions up to three supervoxels. */
 const nonLinear: ModelFunction = (x) =>
