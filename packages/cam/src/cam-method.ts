@@ -13,6 +13,7 @@ import {
   type ModelLike,
   type OptionSpec,
   type XaiMethod,
+  UnsupportedModelError,
 } from '@tfxai/core';
 import { CAM_OPTIONS, resolveCamOptions, type CamOptions, type ResolvedCamOptions } from './cam-options.js';
 import { layerActivations, type LayerActivations } from './layer-activations.js';
@@ -100,8 +101,10 @@ export abstract class CamMethod implements XaiMethod {
    * which would turn NaN into 0: a model whose scores are not finite is a NonFiniteError.
    */
   #maps(images: tf.Tensor, targets: number | readonly number[]): Promise<{ maps: tf.Tensor3D; inputSize: [number, number] }> {
-    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch, targets: classes, numClasses }) => {
-      const weighted = await this.weightedMaps(batch, [...classes], numClasses);
+    return withPreparedBatch(this.adapter, this.services, images, targets, async ({ batch, spatialRank, targets: classes, numClasses }) => {
+      // Volumes arrive with the volume contract; until the CAM family handles them it says so.
+      if (spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
+      const weighted = await this.weightedMaps(batch as tf.Tensor4D, [...classes], numClasses);
       await checkFiniteResult({ attributions: weighted as unknown as tf.Tensor4D }, this.name);
       const maps = this.camOptions.relu ? tf.tidy(() => tf.relu(weighted)) : weighted;
       if (maps !== weighted) weighted.dispose();

@@ -3,7 +3,8 @@ import { InvalidInputError, NonFiniteError } from './errors.js';
 import { attributionHeatmap, type HeatmapSpec } from './heatmap-spec.js';
 import type { MethodServices } from './method-services.js';
 import { isLayersModel, type ModelAdapter, type ModelLike } from './model-adapter.js';
-import { checkModelInput, rowsWithinMemoryBudget } from './model-input.js';
+import { batchSpatialRank, type Heatmap, type ImageBatch, type SpatialRank } from './image-batch.js';
+import { checkModelInput, modelSpatialRank, rowsWithinMemoryBudget } from './model-input.js';
 import { assertSingleImage } from './single-image.js';
 import { resolveTargets } from './target-selection.js';
 import { assertFinite, toImageBatch } from './validation.js';
@@ -11,8 +12,13 @@ import type { AttributionResult, XaiMethod } from './xai-method.js';
 
 /** A checked batch, as every method's computation receives it. */
 export interface PreparedBatch {
-  /** The images as a float32 batch (N, H, W, C), finite, fitting the model. Owned by the lifecycle: do not dispose. */
-  readonly batch: tf.Tensor4D;
+  /**
+   * The examples as a float32 batch, finite, fitting the model: images (N, H, W, C)
+   * or volumes (N, D, H, W, C). Owned by the lifecycle: do not dispose.
+   */
+  readonly batch: ImageBatch;
+  /** 2 for images (H, W), 3 for volumes (D, H, W): the batch's rank minus 2. */
+  readonly spatialRank: SpatialRank;
   /** One checked class index per example. */
   readonly targets: readonly number[];
   /** The number of classes the model scores. */
@@ -38,7 +44,7 @@ export function rowsPerPass(prepared: PreparedBatch, internalBatchSize: number):
  * The number of classes the model scores: declared by a (single-output) layers
  * model's output shape, else read from one forward pass of the first example.
  */
-export function classCount(adapter: ModelAdapter, batch: tf.Tensor4D): number {
+export function classCount(adapter: ModelAdapter, batch: ImageBatch): number {
   // Declared only by a single-output layers model (an adapter of output k of several reads it from a pass).
   if (isLayersModel(adapter.model) && adapter.model.outputs.length === 1) {
     const shape = adapter.model.outputs[0]?.shape;
@@ -50,8 +56,10 @@ export function classCount(adapter: ModelAdapter, batch: tf.Tensor4D): number {
 /**
  * The one place where a method's input is checked and brought into shape
  * (Captum's `_validate_input` / `_format_input`): the backend is made ready,
- * `images` becomes a float32 batch (N, H, W, C) ((H, W, C) is a batch of one),
- * it is checked against the model (channels, declared size, too small for the
+ * `images` becomes a float32 batch, (N, H, W, C) for a model of images and
+ * (N, D, H, W, C) for a model of volumes (one example without the batch axis
+ * is a batch of one; a function model, which declares no input, is given
+ * images for rank 3 and 4 and volumes for rank 5), it is checked against the model (channels, declared size, too small for the
  * model's layers, too large: {@link checkModelInput}) and for NaN/Infinity, and
  * `targets` is expanded to one class per example and range-checked.
  * The batch is disposed after `compute` settles, also when it throws.
@@ -69,14 +77,14 @@ export async function withPreparedBatch<T>(
   if (typeof targets !== 'number' && !Array.isArray(targets)) {
     throw new InvalidInputError(`targets must be one class index or an array of one per example; got ${typeof targets}`);
   }
-  const batch = toImageBatch(images, 'images');
+  const batch = toImageBatch(images, 'images', modelSpatialRank(adapter));
   try {
     checkModelInput(adapter, batch);
     await assertFinite(batch, 'images');
     const numClasses = classCount(adapter, batch);
     const classes = resolveTargets(targets, batch.shape[0], numClasses);
     const maxRowsPerPass = rowsWithinMemoryBudget(adapter, batch.shape.slice(1));
-    return await compute({ batch, targets: classes, numClasses, maxRowsPerPass });
+    return await compute({ batch, spatialRank: batchSpatialRank(batch), targets: classes, numClasses, maxRowsPerPass });
   } finally {
     batch.dispose();
   }
@@ -94,7 +102,7 @@ function firstNonFinite(values: ArrayLike<number>): number {
  * never returned as a result. Disposes the attributions before throwing.
  * @param method the method's name, for the message
  */
-export async function checkFiniteResult(result: AttributionResult, method: string): Promise<AttributionResult> {
+export async function checkFiniteResult<R extends AttributionResult>(result: R, method: string): Promise<R> {
   const at = firstNonFinite(await result.attributions.data());
   const deltaAt = firstNonFinite(result.convergenceDelta ?? []);
   if (at >= 0 || deltaAt >= 0) {
@@ -109,7 +117,7 @@ export async function checkFiniteResult(result: AttributionResult, method: strin
 }
 
 /** Throws a {@link NonFiniteError} when a heatmap holds NaN or +-Infinity; disposes it first. */
-export async function checkFiniteHeatmap(heatmap: tf.Tensor2D, method: string): Promise<tf.Tensor2D> {
+export async function checkFiniteHeatmap<T extends Heatmap>(heatmap: T, method: string): Promise<T> {
   const at = firstNonFinite(await heatmap.data());
   if (at >= 0) {
     heatmap.dispose();
@@ -147,17 +155,26 @@ export abstract class AttributionMethod implements XaiMethod {
   abstract get heatmapSpec(): HeatmapSpec;
 
   /**
-   * The method's attributions for a checked batch, (N, H, W, C) or (N, H, W, 1).
+   * The method's attributions for a checked batch, the batch's shape
+   * ((N, H, W, C) or (N, D, H, W, C)), or with C = 1.
    * The caller disposes what it returns; `prepared.batch` belongs to the lifecycle.
    */
   protected abstract attributeBatch(prepared: PreparedBatch): Promise<AttributionResult>;
 
+  /** The spatial rank the model takes (2: images, 3: volumes), when it declares its input; undefined for function models. */
+  get spatialRank(): SpatialRank | undefined {
+    return modelSpatialRank(this.adapter);
+  }
+
   /**
-   * Raw attributions for a batch, checked to be finite.
-   * @param images (N, H, W, C) or (H, W, C)
+   * Raw attributions for a batch, checked to be finite, batched like the input.
+   * @param images images (N, H, W, C) or (H, W, C); volumes (N, D, H, W, C) or (D, H, W, C)
    * @param targets one class for every example, or one per example
    * @throws InvalidInputError, ClassIndexError, UnsupportedModelError for bad input; NonFiniteError for a NaN/Infinity result
    */
+  attribute(images: tf.Tensor3D | tf.Tensor4D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor4D>>;
+  attribute(images: tf.Tensor5D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor5D>>;
+  attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult>;
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
     const result = await withPreparedBatch(this.adapter, this.services, images, targets, (prepared) => this.attributeBatch(prepared));
     return checkFiniteResult(result, this.name);
@@ -165,14 +182,18 @@ export abstract class AttributionMethod implements XaiMethod {
 
   /**
    * One heatmap in [0, 1] by the method's {@link HeatmapSpec}.
-   * @param image (1, H, W, C) or (H, W, C)
+   * @param image an image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    * @param eps min-max normalisation epsilon, a finite number >= 0 (default 1e-8)
+   * @returns (H, W) for an image, (D, H, W) for a volume (normalised over the whole volume)
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
+    assertSingleImage(image, undefined, this.spatialRank);
     const { attributions } = await this.attribute(image, classIndex);
-    let heatmap: tf.Tensor2D;
+    let heatmap: Heatmap;
     try {
       heatmap = attributionHeatmap(attributions, this.heatmapSpec, eps);
     } finally {

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, InvalidOptionError } from './errors.js';
-import { gaussianBlur } from './image-ops.js';
+import { gaussianBlur, gaussianBlur3d } from './image-ops.js';
+import { spatialShape, type ImageBatch } from './image-batch.js';
 import { assertFinite } from './validation.js';
 import type { OptionSpec } from './option-spec.js';
 
 /** A blurred copy of the input as baseline (Sturmfels et al. 2020). */
 export interface BlurBaseline {
   type: 'blur';
-  /** Gaussian sigma in pixels. Default: the image's shorter side / 16, at least 1. */
+  /** Gaussian sigma in pixels (voxels). Default: the image's (volume's) shortest side / 16, at least 1. */
   sigma?: number;
 }
 
@@ -23,8 +24,8 @@ export interface UniformNoiseBaseline {
 }
 
 /**
- * One baseline: `'zeros'` (AUCMEDI's), a constant, a tensor of shape (H, W, C),
- * (1, H, W, C) or (N, H, W, C), `'blur'`, a {@link BlurBaseline} or a {@link UniformNoiseBaseline}.
+ * One baseline: `'zeros'` (AUCMEDI's), a constant, a tensor of one example's
+ * shape (H, W, C) or (D, H, W, C), with a batch axis of 1 or N, `'blur'`, a {@link BlurBaseline} or a {@link UniformNoiseBaseline}.
  */
 export type BaselineSpec = 'zeros' | 'blur' | number | tf.Tensor | BlurBaseline | UniformNoiseBaseline;
 
@@ -47,30 +48,31 @@ export function checkBaselineSpecs(baseline: BaselineSpec | readonly BaselineSpe
   return specs;
 }
 
-/** The baseline for every example of `images` (N, H, W, C), as a tensor of the same shape. */
-export function makeBaseline(spec: BaselineSpec, images: tf.Tensor4D): tf.Tensor4D {
-  const [n, height, width, channels] = images.shape;
+/** The baseline for every example of `images` ((N, H, W, C) or (N, D, H, W, C)), as a tensor of the same shape. */
+export function makeBaseline<T extends ImageBatch>(spec: BaselineSpec, images: T): T {
+  const n = images.shape[0];
+  const example = images.shape.slice(1);
   return tf.tidy(() => {
     if (spec === 'zeros') return tf.zerosLike(images);
-    if (typeof spec === 'number') return tf.fill(images.shape, spec) as tf.Tensor4D;
+    if (typeof spec === 'number') return tf.fill(images.shape, spec) as T;
     if (spec instanceof tf.Tensor) {
-      const batch = spec.rank === 3 ? spec.expandDims(0) : spec;
-      const [bn, bh, bw, bc] = batch.shape;
-      if (batch.rank !== 4 || bh !== height || bw !== width || bc !== channels || (bn !== 1 && bn !== n)) {
+      const batch = spec.rank === images.rank - 1 ? spec.expandDims(0) : spec;
+      const fits = batch.rank === images.rank && batch.shape.slice(1).every((d, i) => d === example[i]) && (batch.shape[0] === 1 || batch.shape[0] === n);
+      if (!fits) {
         throw new InvalidInputError(
-          `baseline of shape [${spec.shape}] does not fit images of shape [${images.shape}]; ` +
-            `allowed: [${height},${width},${channels}], [1,${height},${width},${channels}] or [${n},${height},${width},${channels}]`,
+          `baseline of shape [${spec.shape}] does not fit ${images.rank === 5 ? 'volumes' : 'images'} of shape [${images.shape}]; ` +
+            `allowed: [${example}], [1,${example}] or [${n},${example}]`,
         );
       }
-      return tf.broadcastTo(batch.toFloat(), images.shape) as tf.Tensor4D;
+      return tf.broadcastTo(batch.toFloat(), images.shape) as T;
     }
     if (spec === 'blur' || spec.type === 'blur') {
-      const sigma = (typeof spec === 'object' ? spec.sigma : undefined) ?? Math.max(1, Math.min(height, width) / 16);
-      return gaussianBlur(images, sigma);
+      const sigma = (typeof spec === 'object' ? spec.sigma : undefined) ?? Math.max(1, Math.min(...spatialShape(images)) / 16);
+      return (images.rank === 5 ? gaussianBlur3d(images as tf.Tensor5D, sigma) : gaussianBlur(images as tf.Tensor4D, sigma)) as T;
     }
     const low = spec.low ?? images.min().dataSync()[0]!;
     const high = spec.high ?? images.max().dataSync()[0]!;
-    return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as tf.Tensor4D;
+    return tf.randomUniform(images.shape, low, Math.max(high, low), 'float32', spec.seed ?? 0) as T;
   });
 }
 
@@ -79,8 +81,8 @@ export function makeBaseline(spec: BaselineSpec, images: tf.Tensor4D): tf.Tensor
  * error the baselines already made are disposed; otherwise the caller disposes them.
  * @throws InvalidInputError for a baseline of the wrong shape or holding NaN/Infinity
  */
-export async function makeBaselines(specs: readonly BaselineSpec[], images: tf.Tensor4D): Promise<tf.Tensor4D[]> {
-  const baselines: tf.Tensor4D[] = [];
+export async function makeBaselines<T extends ImageBatch>(specs: readonly BaselineSpec[], images: T): Promise<T[]> {
+  const baselines: T[] = [];
   try {
     for (const spec of specs) {
       baselines.push(makeBaseline(spec, images));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ImageBatch } from './image-batch.js';
 import type { ModelAdapter } from './model-adapter.js';
 import { withTfxaiKernels } from './kernel-scope.js';
 import { targetSelector } from './target-selection.js';
@@ -10,16 +11,16 @@ import { targetSelector } from './target-selection.js';
  * whole batch; rows do not interact because inference is per example.
  * Runs inside {@link withTfxaiKernels} (tfxai's scoped kernels and gradients).
  */
-export function targetGradients(
+export function targetGradients<T extends ImageBatch>(
   adapter: ModelAdapter,
-  inputs: tf.Tensor4D,
+  inputs: T,
   targets: readonly number[],
   numClasses: number,
   rowWeights?: readonly number[],
-): tf.Tensor4D {
+): T {
   return tf.tidy(() => {
     const selector = targetSelector(targets, numClasses, rowWeights);
-    const objective = (x: tf.Tensor) => tf.sum(tf.mul(adapter.predict(x as tf.Tensor4D), selector));
-    return withTfxaiKernels(() => tf.grad(objective)(inputs)) as tf.Tensor4D;
+    const objective = (x: tf.Tensor) => tf.sum(tf.mul(adapter.predict(x as ImageBatch), selector));
+    return withTfxaiKernels(() => tf.grad(objective)(inputs)) as T;
   });
 }

@@ -7,7 +7,8 @@ import 'reflect-metadata';
 export * from './errors.js';
 
 // The method contract, its registration and the registry.
-export { XaiMethod, type AttributionResult, type MethodOptions } from './xai-method.js';
+export { XaiMethod, type AttributionResult, type AttributeOverloads, type Explainer, type MethodOptions } from './xai-method.js';
+export { spatialShape, batchSpatialRank, type Heatmap, type ImageBatch, type SpatialRank } from './image-batch.js';
 export { defineMethod, MethodRegistration, type MethodCreate, type MethodDefinition } from './define-method.js';
 export { methodModule, type MethodRow } from './method-module.js';
 export { XaiRegistry, createRegistry, declaredOptions, type MethodFactory, type MethodInfo } from './registry.js';
@@ -36,7 +37,7 @@ export {
   type ModelFunction,
   type ModelLike,
 } from './model-adapter.js';
-export { checkModelInput, emptyLayerFor, inferLayerShapes, rowsWithinMemoryBudget, MAX_IMAGE_PIXELS, PASS_MEMORY_BUDGET, type InferredLayerShape } from './model-input.js';
+export { checkModelInput, modelSpatialRank, emptyLayerFor, inferLayerShapes, rowsWithinMemoryBudget, MAX_IMAGE_PIXELS, PASS_MEMORY_BUDGET, type InferredLayerShape } from './model-input.js';
 export { explainedOutputAdapter, EXPLAINED_OUTPUTS, type ExplainedOutput } from './explained-output.js';
 export { withLayerCall, type LayerCall } from './layer-call-patch.js';
 
@@ -74,7 +75,7 @@ export {
 // Gradients, baselines, heatmaps.
 export { targetGradients } from './gradients.js';
 export { makeBaseline, makeBaselines, checkBaselineSpecs, BASELINE_OPTION, type BaselineSpec, type BlurBaseline, type UniformNoiseBaseline } from './baselines.js';
-export { CHANNEL_REDUCTIONS, reduceChannels, minMaxNormalize, resizeMap, type ChannelReduction } from './heatmap.js';
+export { CHANNEL_REDUCTIONS, reduceChannels, minMaxNormalize, normalizeHeatmap, resizeMap, resizeSpatialMap, type ChannelReduction } from './heatmap.js';
 export { resizeVolume } from './resize-volume.js';
 export { attributionHeatmap, heatmapOptionSpecs, type HeatmapSpec } from './heatmap-spec.js';
 export { gaussianBlur, gaussianBlur3d } from './image-ops.js';

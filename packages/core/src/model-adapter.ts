@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, UnsupportedModelError } from './errors.js';
+import type { ImageBatch } from './image-batch.js';
 
-/** A plain function model: a batch (N, H, W, C) in, scores (N, classes) out. */
-export type ModelFunction = (x: tf.Tensor4D) => tf.Tensor;
+/**
+ * A plain function model: a batch of images (N, H, W, C), or of volumes
+ * (N, D, H, W, C), in; scores (N, classes) out. The batch is typed with a free
+ * rank so that `(x) => net(x)` type-checks whether `net` takes a `tf.Tensor4D`
+ * or a `tf.Tensor5D`, and so does a function typed for either.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ModelFunction = (x: tf.Tensor<any>) => tf.Tensor;
 
 /** Every kind of model a method accepts. */
 export type ModelLike = tf.LayersModel | tf.GraphModel | ModelFunction | ModelAdapter;
@@ -19,11 +26,11 @@ export interface ModelAdapter {
   /** The wrapped model itself. */
   readonly model: tf.LayersModel | tf.GraphModel | ModelFunction;
   /**
-   * Differentiable forward pass: a batch (N, H, W, C) in, scores (N, classes) out.
+   * Differentiable forward pass: a batch (N, H, W, C) or (N, D, H, W, C) in, scores (N, classes) out.
    * A model whose output is (N,) is read as one class.
    */
-  predict(x: tf.Tensor4D): tf.Tensor2D;
-  /** The input shape [H, W, C] the model declares, where it declares one. */
+  predict(x: ImageBatch): tf.Tensor2D;
+  /** The input shape the model declares without the batch axis, [H, W, C] or [D, H, W, C], where it declares one. */
   readonly inputShape: readonly (number | null)[] | undefined;
 }
 
@@ -105,12 +112,13 @@ export function adaptModel(model: ModelLike): ModelAdapter {
       kind: 'function',
       model,
       inputShape: undefined,
+      // The function's own signature says which rank it takes; the lifecycle checked the batch.
       predict: (x) => asScores(model(x), x.shape[0], 0),
     };
   }
   throw new UnsupportedModelError(
     `unsupported model of type ${typeof model}; allowed are a tf.LayersModel, a tf.GraphModel, ` +
-      `or a function (x: tf.Tensor4D) => tf.Tensor returning (N, classes) scores`,
+      `or a function (x: tf.Tensor4D | tf.Tensor5D) => tf.Tensor returning (N, classes) scores`,
   );
 }
 

@@ -1,10 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, UnsupportedModelError } from './errors.js';
+import { batchLayout, exampleLayout, spatialShape, type ImageBatch, type SpatialRank } from './image-batch.js';
 import { isGraphModel, isLayersModel, type ModelAdapter } from './model-adapter.js';
 
 /**
- * The largest image, in pixels per example (height x width), tfxai runs a model
- * on: 4096 x 4096. Beyond it a backward pass needs several GB, and the wasm
+ * The largest image, in pixels per example (height x width; for volumes, voxels:
+ * depth x height x width), tfxai runs a model on: 4096 x 4096 (256^3 voxels). Beyond it a backward pass needs several GB, and the wasm
  * backend's 4 GB heap overflows into wrong numbers (a 12000 x 12000 image gave
  * a garbage map). Resize larger images to the model's input first.
  */
@@ -143,47 +144,76 @@ export function rowsWithinMemoryBudget(adapter: ModelAdapter, inputShape: readon
 }
 
 /**
- * Checks a batch (N, H, W, C) against the model before any tensor reaches it,
- * so that what the model (or Keras) would refuse, or what would break the
- * backend, is a typed error naming what was expected and what was given:
- * - a disposed model (UnsupportedModelError);
- * - channels, height and width against the sizes the model declares;
- * - for free sizes, an image so small that some layer's output would be empty
- *   (layers models, by shape inference), and more than {@link MAX_IMAGE_PIXELS} pixels.
+ * The spatial rank the model takes: 2 when it declares an input (N, H, W, C),
+ * 3 for (N, D, H, W, C); undefined when it declares none (function models) or
+ * another rank (refused by {@link checkModelInput}).
+ */
+export function modelSpatialRank(adapter: ModelAdapter): SpatialRank | undefined {
+  const rank = adapter.inputShape?.length;
+  return rank === 3 ? 2 : rank === 4 ? 3 : undefined;
+}
+
+/**
+ * Checks a batch (N, H, W, C) of images or (N, D, H, W, C) of volumes against
+ * the model before any tensor reaches it, so that what the model (or Keras)
+ * would refuse, or what would break the backend, is a typed error naming what
+ * was expected and what was given:
+ * - a disposed model (UnsupportedModelError); a model whose input is neither;
+ * - the batch's rank, channels and spatial sizes against what the model declares;
+ * - for free sizes, an example so small that some layer's output would be empty
+ *   (layers models, by shape inference), and more than {@link MAX_IMAGE_PIXELS} pixels (voxels).
  * @throws InvalidInputError or UnsupportedModelError
  */
-export function checkModelInput(adapter: ModelAdapter, batch: tf.Tensor4D): void {
+export function checkModelInput(adapter: ModelAdapter, batch: ImageBatch): void {
   if (isDisposed(adapter)) throw new UnsupportedModelError(`the ${adapter.kind} model has been disposed (model.dispose() was called); load it again`);
-  const [, height, width, channels] = batch.shape;
+  const spatial = spatialShape(batch);
+  const channels = batch.shape[batch.rank - 1]!;
+  const example = [...spatial, channels];
   const declared = adapter.inputShape;
-  if (declared && declared.length !== 3) {
+  const show = (shape: readonly (number | null | undefined)[]) => shape.map((d) => (isFree(d) ? 'any' : d)).join(', ');
+  if (declared && declared.length !== 3 && declared.length !== 4) {
     throw new UnsupportedModelError(
-      `the ${adapter.kind} model's input is (N, ${declared.map((d) => (isFree(d) ? 'any' : d)).join(', ')}), rank ${declared.length + 1}; ` +
-        `tfxai explains image classifiers whose input is (N, H, W, C), rank 4`,
+      `the ${adapter.kind} model's input is (N, ${show(declared)}), rank ${declared.length + 1}; ` +
+        `tfxai explains classifiers of images, input (N, H, W, C) of rank 4, and of volumes, input (N, D, H, W, C) of rank 5`,
     );
   }
+  const kind = spatial.length === 3 ? 'volumes' : 'images';
+  if (declared && declared.length !== example.length) {
+    const rank = (declared.length === 4 ? 3 : 2) as SpatialRank;
+    throw new InvalidInputError(
+      `the model takes ${rank === 3 ? 'volumes' : 'images'}, rank ${rank + 2} ${batchLayout(rank)} (one example ${exampleLayout(rank)} = (${show(declared)})); ` +
+        `got ${kind} of shape [${batch.shape}], rank ${batch.rank}`,
+    );
+  }
+  const sizes = spatial.join('x');
   if (declared) {
-    const [dh, dw, dc] = declared;
-    const expected = `(H, W, C) = (${[dh, dw, dc].map((d) => (isFree(d) ? 'any' : d)).join(', ')})`;
+    const dc = declared[declared.length - 1];
+    const expected = `${exampleLayout(spatial.length as SpatialRank)} = (${show(declared)})`;
     if (!isFree(dc) && dc !== channels) {
-      throw new InvalidInputError(`images have ${channels} channel(s) but the model takes ${dc}: it expects ${expected}, got (${height}, ${width}, ${channels}). Convert the images (e.g. grayscale to RGB) to ${dc} channel(s)`);
+      throw new InvalidInputError(
+        `${kind} have ${channels} channel(s) but the model takes ${dc}: it expects ${expected}, got (${example.join(', ')}). Convert the ${kind} (e.g. grayscale to RGB) to ${dc} channel(s)`,
+      );
     }
-    if ((!isFree(dh) && dh !== height) || (!isFree(dw) && dw !== width)) {
-      throw new InvalidInputError(`images of ${height}x${width} do not fit the model, which expects ${expected}; got (${height}, ${width}, ${channels}). Resize the images to the model's input first`);
+    if (spatial.some((size, i) => !isFree(declared[i]) && declared[i] !== size)) {
+      throw new InvalidInputError(`${kind} of ${sizes} do not fit the model, which expects ${expected}; got (${example.join(', ')}). Resize the ${kind} to the model's input first`);
     }
   }
-  if (height * width > MAX_IMAGE_PIXELS) {
+  const values = spatial.reduce((a, b) => a * b, 1);
+  if (values > MAX_IMAGE_PIXELS) {
     throw new InvalidInputError(
-      `images of ${height}x${width} (${height * width} pixels) are larger than tfxai runs a model on (${MAX_IMAGE_PIXELS} pixels, 4096x4096): ` +
-        `beyond it a backward pass needs several GB and the wasm backend computes garbage. Resize the images first`,
+      spatial.length === 3
+        ? `volumes of ${sizes} (${values} voxels) are larger than tfxai runs a model on (${MAX_IMAGE_PIXELS} voxels, 256x256x256): ` +
+            `beyond it a backward pass needs several GB and the wasm backend computes garbage. Resample the volumes first`
+        : `images of ${sizes} (${values} pixels) are larger than tfxai runs a model on (${MAX_IMAGE_PIXELS} pixels, 4096x4096): ` +
+            `beyond it a backward pass needs several GB and the wasm backend computes garbage. Resize the images first`,
     );
   }
   if (isLayersModel(adapter.model) && declared?.some(isFree)) {
-    const layer = emptyLayerFor(adapter.model, [height, width, channels]);
+    const layer = emptyLayerFor(adapter.model, example);
     if (layer !== undefined) {
       throw new InvalidInputError(
-        `images of ${height}x${width} are too small for the model: layer '${layer}' would have an empty output. ` +
-          `Use larger images (resize them to the size the model was trained on)`,
+        `${kind} of ${sizes} are too small for the model: layer '${layer}' would have an empty output. ` +
+          `Use larger ${kind} (resize them to the size the model was trained on)`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Heatmap, SpatialRank } from './image-batch.js';
 import { TfBackendService, type BackendService } from './backend.js';
 import { InvalidInputError, InvalidOptionError } from './errors.js';
 import { checkFiniteHeatmap, checkFiniteResult } from './attribution-method.js';
@@ -48,6 +49,11 @@ export class NoiseTunnel implements XaiMethod {
   readonly absolute: boolean;
   readonly #backend: BackendService;
 
+  /** The inner method's model's spatial rank, when it says (every AttributionMethod does): how a rank-4 tensor is read. */
+  get #spatialRank(): SpatialRank | undefined {
+    return (this.inner as { spatialRank?: SpatialRank }).spatialRank;
+  }
+
   /**
    * @param inner the wrapped method; it must have `attribute()`
    * @param options SmoothGrad's options (`true`: all defaults)
@@ -70,14 +76,18 @@ export class NoiseTunnel implements XaiMethod {
   /**
    * The heatmap: the combined attributions (|.| with `absolute`), channels reduced
    * by `channelReduction`, min-max normalised to [0, 1].
-   * @param image (1, H, W, C) or (H, W, C)
+   * @param image an image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    * @param eps normalisation epsilon (default 1e-8)
+   * @returns (H, W), or (D, H, W) for a volume
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
-    assertSingleImage(image);
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
+    assertSingleImage(image, undefined, this.#spatialRank);
     const { attributions } = await this.attribute(image, classIndex);
-    let heatmap: tf.Tensor2D;
+    let heatmap: Heatmap;
     try {
       heatmap = attributionHeatmap(attributions, { absolute: this.absolute, channelReduction: this.channelReduction }, eps);
     } finally {
@@ -88,14 +98,17 @@ export class NoiseTunnel implements XaiMethod {
 
   /**
    * The inner method's attributions combined over the noisy samples, with the
-   * inner method's shape (N, H, W, C), or (N, H, W, 1) for CAMs. In 'plain' mode,
+   * inner method's shape (N, H, W, C) or (N, D, H, W, C), or with C = 1 for CAMs. In 'plain' mode,
    * when the inner method reports convergence deltas, their mean per example.
    * @param images (N, H, W, C) or (H, W, C)
    * @param targets one class for every example, or one per example (checked by the inner method)
    */
+  attribute(images: tf.Tensor3D | tf.Tensor4D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor4D>>;
+  attribute(images: tf.Tensor5D, targets: number | readonly number[]): Promise<AttributionResult<tf.Tensor5D>>;
+  attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult>;
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
     await this.#backend.ready();
-    const batch = toImageBatch(images, 'images');
+    const batch = toImageBatch(images, 'images', this.#spatialRank);
     try {
       await assertFinite(batch, 'images');
       const n = batch.shape[0];

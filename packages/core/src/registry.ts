@@ -10,10 +10,10 @@ import type { ModelLike } from './model-adapter.js';
 import { NoiseTunnel } from './noise-tunnel.js';
 import { checkOptions, type OptionSpec } from './option-spec.js';
 import { SMOOTH_GRAD_OPTION, resolveSmoothGradOptions, type SmoothGradOptions } from './smooth-grad-options.js';
-import type { XaiMethod } from './xai-method.js';
+import type { Explainer, XaiMethod } from './xai-method.js';
 
 /** A method factory: AUCMEDI's `method(model, layerName)`, with options. */
-export type MethodFactory<Options = unknown> = (model: ModelLike, options?: Options) => XaiMethod;
+export type MethodFactory<Options = unknown> = (model: ModelLike, options?: Options) => Explainer;
 
 /** One entry of {@link XaiRegistry.names}. */
 export interface MethodInfo {
@@ -90,7 +90,7 @@ export class XaiRegistry {
   }
 
   /**
-   * AUCMEDI's lookup by name: the factory `(model, options) => XaiMethod`.
+   * AUCMEDI's lookup by name: the factory `(model, options) => Explainer`.
    * Every method with `attribute()` takes a `smoothGrad` option: a method whose
    * registration does not declare `nativeSmoothGrad` is created without it and
    * wrapped in a {@link NoiseTunnel}, whose heatmap takes the method's `channelReduction`
@@ -101,20 +101,23 @@ export class XaiRegistry {
   decoder<Options = unknown>(name: string): MethodFactory<Options> {
     const registration = this.registration(name) as MethodRegistration<Options>;
     const specs = declaredOptions(registration as MethodRegistration);
-    return (model, options) => {
-      if (specs) checkOptions(specs, options, '', registration.name);
-      const services = this.container.get<MethodServices>(MethodServices);
-      if (registration.nativeSmoothGrad || !hasSmoothGradKey(options)) return registration.create(model, options, services);
-      const { smoothGrad, ...methodOptions } = options;
-      // Checked before the method is built, so that a bad smoothGrad fails first and cheaply.
-      const smoothGradOptions = resolveSmoothGradOptions(smoothGrad as SmoothGradOptions | boolean | undefined);
-      const method = registration.create(model, methodOptions as Options, services);
-      if (!smoothGradOptions) return method;
-      // The method's own heatmap spec where it has one (every AttributionMethod), else its options.
-      const spec = (method as Partial<AttributionMethod>).heatmapSpec;
-      const { channelReduction, absolute } = spec ?? (methodOptions as { channelReduction?: ChannelReduction; absolute?: boolean });
-      return new NoiseTunnel(method, { ...smoothGradOptions, channelReduction, absolute }, services);
-    };
+    // A method implements XaiMethod; callers get its rank-precise view (every official method has those overloads).
+    return (model: ModelLike, options?: Options) => this.#create(registration, specs, model, options) as Explainer;
+  }
+
+  #create<Options>(registration: MethodRegistration<Options>, specs: readonly OptionSpec[] | undefined, model: ModelLike, options: Options | undefined): XaiMethod {
+    if (specs) checkOptions(specs, options, '', registration.name);
+    const services = this.container.get<MethodServices>(MethodServices);
+    if (registration.nativeSmoothGrad || !hasSmoothGradKey(options)) return registration.create(model, options, services);
+    const { smoothGrad, ...methodOptions } = options;
+    // Checked before the method is built, so that a bad smoothGrad fails first and cheaply.
+    const smoothGradOptions = resolveSmoothGradOptions(smoothGrad as SmoothGradOptions | boolean | undefined);
+    const method = registration.create(model, methodOptions as Options, services);
+    if (!smoothGradOptions) return method;
+    // The method's own heatmap spec where it has one (every AttributionMethod), else its options.
+    const spec = (method as Partial<AttributionMethod>).heatmapSpec;
+    const { channelReduction, absolute } = spec ?? (methodOptions as { channelReduction?: ChannelReduction; absolute?: boolean });
+    return new NoiseTunnel(method, { ...smoothGradOptions, channelReduction, absolute }, services);
   }
 
   #unindexed(): MethodRegistration[] {

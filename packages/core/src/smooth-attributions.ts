@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { combineMoments, disposeMoments, mergeMoments, sampleMoments, type SampleMoments } from './sample-moments.js';
 import { sampleNoise } from './seeded-random.js';
 import type { ResolvedSmoothGradOptions } from './smooth-grad-options.js';
+import type { ImageBatch } from './image-batch.js';
 import type { AttributionResult } from './xai-method.js';
 
 /**
  * Attributions of `rows` (count, H, W, C), all copies of one example, for their
  * targets (one per row); the caller of this function owns and disposes the result.
  */
-export type RowAttributions = (rows: tf.Tensor4D, targets: readonly number[]) => Promise<AttributionResult>;
+export type RowAttributions = (rows: ImageBatch, targets: readonly number[]) => Promise<AttributionResult>;
 
 /**
  * SmoothGrad over a batch, the one implementation every method shares: for each
@@ -21,29 +22,31 @@ export type RowAttributions = (rows: tf.Tensor4D, targets: readonly number[]) =>
  * - Chunks are merged exactly (Chan et al.), so `batchSize` changes only rounding.
  * - In `'plain'` mode, when every evaluation reports a convergence delta, the
  *   result carries their mean per example: the completeness gap of the mean attribution.
- * @param batch finite images (N, H, W, C); the caller keeps it
+ * @param batch finite images (N, H, W, C) or volumes (N, D, H, W, C); the caller keeps it
  * @param targets one checked class per example
- * @returns (N, h, w, c) with the shape of the evaluated attributions; the caller disposes it
+ * @returns the shape of the evaluated attributions ((N, h, w, c) or (N, d, h, w, c)); the caller disposes it
  */
 export async function smoothAttributions(
   evaluate: RowAttributions,
-  batch: tf.Tensor4D,
+  batch: ImageBatch,
   targets: readonly number[],
   options: ResolvedSmoothGradOptions,
   batchSize: number,
 ): Promise<AttributionResult> {
-  const [n, height, width, channels] = batch.shape;
+  const n = batch.shape[0];
+  const example = batch.shape.slice(1);
+  const exampleAxes = example.map((_, i) => i + 1);
   const moments: (SampleMoments | undefined)[] = new Array(n).fill(undefined);
   const deltaSums: number[] | undefined = options.mode === 'plain' ? new Array<number>(n).fill(0) : undefined;
   let everyDelta = true;
-  const sigmas = tf.tidy(() => tf.mul(tf.sub(tf.max(batch, [1, 2, 3], true), tf.min(batch, [1, 2, 3], true)), options.noiseLevel));
+  const sigmas = tf.tidy(() => tf.mul(tf.sub(tf.max(batch, exampleAxes, true), tf.min(batch, exampleAxes, true)), options.noiseLevel));
   try {
     for (let start = 0; start < options.samples; start += batchSize) {
       const count = Math.min(batchSize, options.samples - start);
-      const noise = tf.tidy(() => tf.concat(Array.from({ length: count }, (_, k) => sampleNoise([1, height, width, channels], options.seed, start + k))) as tf.Tensor4D);
+      const noise = tf.tidy(() => tf.concat(Array.from({ length: count }, (_, k) => sampleNoise([1, ...example], options.seed, start + k))) as ImageBatch);
       try {
         for (let i = 0; i < n; i++) {
-          const rows = tf.tidy(() => tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as tf.Tensor4D);
+          const rows = tf.tidy(() => tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as ImageBatch);
           let result: AttributionResult;
           try {
             result = await evaluate(rows, new Array<number>(count).fill(targets[i]!));
@@ -65,7 +68,7 @@ export async function smoothAttributions(
         noise.dispose();
       }
     }
-    const attributions = tf.tidy(() => tf.concat(moments.map((m) => combineMoments(m!, options.mode))) as tf.Tensor4D);
+    const attributions = tf.tidy(() => tf.concat(moments.map((m) => combineMoments(m!, options.mode))) as ImageBatch);
     return deltaSums && everyDelta ? { attributions, convergenceDelta: deltaSums.map((sum) => sum / options.samples) } : { attributions };
   } finally {
     sigmas.dispose();

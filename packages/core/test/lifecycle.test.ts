@@ -75,7 +75,7 @@ describe('memory per pass (rowsWithinMemoryBudget, rowsPerPass)', () => {
     expect(rowsWithinMemoryBudget(adaptModel(model), [256, 256, 3])).to.equal(Math.floor(PASS_MEMORY_BUDGET / (16 * values))).and.to.equal(2);
     expect(rowsWithinMemoryBudget(adaptModel(model), [8, 8, 3])).to.equal(Math.floor(PASS_MEMORY_BUDGET / (16 * (8 * 8 * 3 + 8 * 8 * 256 + 258))));
     expect(rowsWithinMemoryBudget(adaptModel((x: tf.Tensor4D) => x), [8, 8, 3])).to.equal(undefined);
-    const prepared = (maxRowsPerPass: number | undefined) => ({ batch: undefined as never, targets: [], numClasses: 2, maxRowsPerPass });
+    const prepared = (maxRowsPerPass: number | undefined) => ({ batch: undefined as never, spatialRank: 2 as const, targets: [], numClasses: 2, maxRowsPerPass });
     expect([rowsPerPass(prepared(2), 8), rowsPerPass(prepared(100), 8), rowsPerPass(prepared(undefined), 8), rowsPerPass(prepared(0), 8)]).to.deep.equal([2, 8, 8, 1]);
     model.dispose();
   });
@@ -166,7 +166,7 @@ describe('the method lifecycle (AttributionMethod, withPreparedBatch)', () => {
       const x = image(4, 4);
       const rank = await expectNoLeakOnThrow(() => explain(dense).attribute!(x, 0));
       expect(rank).to.be.instanceOf(UnsupportedModelError);
-      expect((rank as Error).message).to.match(/input is \(N, 3\), rank 2; tfxai explains image classifiers whose input is \(N, H, W, C\), rank 4/);
+      expect((rank as Error).message).to.match(/input is \(N, 3\), rank 2; tfxai explains classifiers of images, input \(N, H, W, C\) of rank 4, and of volumes, input \(N, D, H, W, C\) of rank 5/);
       dense.dispose();
       const model = fixedSizeCnn(4);
       const method = explain(model);

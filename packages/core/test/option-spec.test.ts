@@ -88,7 +88,7 @@ describe('options declared as data (OptionSpec)', () => {
 
   describe('through the registry', () => {
     const seen: unknown[] = [];
-    const probe: XaiMethod = { name: 'probe', computeHeatmap: async () => tf.zeros([1, 1]) };
+    const probe: XaiMethod = { name: 'probe', computeHeatmap: async () => tf.zeros([1, 1]) as tf.Tensor2D };
     const registry = createRegistry(
       defineMethod({ name: 'declared', options: SPECS, create: (_model, options) => (seen.push(options), probe) }),
       defineMethod({ name: 'undeclared', create: (_model, options) => (seen.push(options), probe) }),

@@ -18,6 +18,8 @@ import {
   type PreparedBatch,
   type ResolvedSmoothGradOptions,
   type SmoothGradOptions,
+  UnsupportedModelError,
+  type RowAttributions,
 } from '@tfxai/core';
 import { GRADIENT_HEATMAP_DEFAULTS, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
 
@@ -125,13 +127,16 @@ export abstract class GradientMapMethod extends AttributionMethod {
    * (with SmoothGrad: their mean, mean square or variance over the noisy samples).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    const { batch, targets, numClasses } = prepared;
+    // Volumes arrive with the volume contract; until this method handles them it says so.
+    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
+    const { targets, numClasses } = prepared;
+    const batch = prepared.batch as tf.Tensor4D;
     const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
     if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, targets, rowsPerPass(prepared, this.internalBatchSize)) };
     // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
     const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
     const batchSize = rowsPerPass(prepared, this.smoothGrad.batchSize ?? this.internalBatchSize);
-    const { attributions } = await smoothAttributions(evaluate, batch, targets, this.smoothGrad, batchSize);
+    const { attributions } = await smoothAttributions(evaluate as RowAttributions, batch, targets, this.smoothGrad, batchSize);
     return { attributions };
   }
 }

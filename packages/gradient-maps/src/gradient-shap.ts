@@ -12,6 +12,7 @@ import {
   type MethodServices,
   type ModelLike,
   type PreparedBatch,
+  UnsupportedModelError,
 } from '@tfxai/core';
 import { GRADIENT_SHAP_DEFAULTS, resolveGradientShapOptions, type GradientShapOptions, type ResolvedGradientShapOptions } from './gradient-shap-options.js';
 import { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
@@ -46,7 +47,10 @@ export class GradientShap extends AttributionMethod {
    * Gradients reports it (it shrinks as `numSamples` grows).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    const { batch, targets, numClasses } = prepared;
+    // Volumes arrive with the volume contract; until this method handles them it says so.
+    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
+    const { targets, numClasses } = prepared;
+    const batch = prepared.batch as tf.Tensor4D;
     const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];

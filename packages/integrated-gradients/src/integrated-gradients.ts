@@ -10,6 +10,7 @@ import {
   type MethodServices,
   type ModelLike,
   type PreparedBatch,
+  UnsupportedModelError,
 } from '@tfxai/core';
 import { firstLayerGradientSums, splitAtFirstLayer, type FirstLayerSplit } from './first-layer-shortcut.js';
 import { resolveOptions, type IntegratedGradientsOptions, type ResolvedIntegratedGradientsOptions } from './options.js';
@@ -54,7 +55,10 @@ export class IntegratedGradients extends AttributionMethod {
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    const { batch, targets, numClasses } = prepared;
+    // Volumes arrive with the volume contract; until this method handles them it says so.
+    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
+    const { targets, numClasses } = prepared;
+    const batch = prepared.batch as tf.Tensor4D;
     const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Heatmap } from '@tfxai/core';
 import {
   checkFiniteHeatmap,
   checkFiniteResult,
@@ -58,7 +59,10 @@ export class KernelShap implements XaiMethod {
    * @param classIndex the class to explain
    * @param eps normalisation epsilon (default 1e-8)
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
     const { segmentation, shapValues } = await this.explain(image, classIndex);
     const shown = shapValues.map((phi) => (this.options.map === 'absolute' ? Math.abs(phi) : this.options.map === 'positive' ? Math.max(0, phi) : phi));
     const painted = paintSegments(segmentation, shown);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Heatmap } from '@tfxai/core';
 import { checkFiniteHeatmap, minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
 import { resolveLimeOptions, type LimeOptions, type ResolvedLimeOptions } from './lime-options.js';
 import { paintSegments, type Segmentation } from './segmentation.js';
@@ -70,7 +71,10 @@ export class Lime implements XaiMethod {
    * @param classIndex the class to explain
    * @param eps normalisation epsilon for `map: 'weights'` (default 1e-8)
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
     const explanation = await this.explain(image, classIndex);
     const { segmentation, weights } = explanation;
     if (this.options.map === 'weights') {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Heatmap } from '@tfxai/core';
 import {
   InvalidOptionError,
   checkFiniteHeatmap,
@@ -40,7 +41,10 @@ export class OcclusionSensitivity implements XaiMethod {
    * @param classIndex the class to explain
    * @param eps normalisation epsilon (default 1e-8)
    */
-  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<tf.Tensor2D> {
+  computeHeatmap(image: tf.Tensor3D | tf.Tensor4D, classIndex: number, eps?: number): Promise<tf.Tensor2D>;
+  computeHeatmap(image: tf.Tensor5D, classIndex: number, eps?: number): Promise<tf.Tensor3D>;
+  computeHeatmap(image: tf.Tensor, classIndex: number, eps?: number): Promise<Heatmap>;
+  async computeHeatmap(image: tf.Tensor, classIndex: number, eps = 1e-8): Promise<Heatmap> {
     const map = await this.sensitivityMap(image, classIndex);
     const heatmap = minMaxNormalize(map, eps);
     map.dispose();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertSingleImage, withPreparedBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
+import { UnsupportedModelError, assertSingleImage, modelSpatialRank, withPreparedBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
 import { checkFiniteScores } from './batched-scores.js';
 
 /** The one image a perturbation method explains, checked by the core lifecycle. */
@@ -30,7 +30,7 @@ export async function withSingleImage<T>(
   classIndex: number,
   compute: (prepared: PreparedImage) => Promise<T>,
 ): Promise<T> {
-  assertSingleImage(image, 'Perturbation methods explain one image per call');
+  assertSingleImage(image, 'Perturbation methods explain one image per call', modelSpatialRank(adapter));
   let recorded: tf.Tensor | undefined;
   const recording: ModelAdapter = {
     isModelAdapter: true,
@@ -44,7 +44,10 @@ export async function withSingleImage<T>(
     },
   };
   try {
-    return await withPreparedBatch(recording, services, image, classIndex, async ({ batch, targets }) => {
+    return await withPreparedBatch(recording, services, image, classIndex, async ({ batch: prepared, spatialRank, targets }) => {
+      // Volumes arrive with the volume contract; until the perturbation methods handle them they say so.
+      if (spatialRank === 3) throw new UnsupportedModelError('perturbation methods do not take volumes yet');
+      const batch = prepared as tf.Tensor4D;
       const scoresTensor = recorded ?? tf.tidy(() => adapter.predict(batch));
       const scores = await scoresTensor.data<'float32'>();
       if (scoresTensor !== recorded) scoresTensor.dispose();
