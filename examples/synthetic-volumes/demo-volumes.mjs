@@ -18,12 +18,14 @@ const MODEL = path.join(EXAMPLE, 'model/model.json');
 
 /**
  * The methods shown on volumes. Occlusion's default 16-voxel patch is most of
- * a 24-voxel volume: a 6-voxel patch is about a structure's size.
+ * a 24-voxel volume: an 8-voxel patch is about a structure's size. It runs one
+ * model pass per window (125 here), so it explains one volume per class only,
+ * to keep the demo short.
  */
 export const VOLUME_METHODS = [
   { name: 'integrated-gradients', label: 'Integrated Gradients', options: {} },
   { name: 'gradcam', label: 'Grad-CAM', options: {} },
-  { name: 'occlusion', label: 'Occlusion', options: { patchSize: 6, stride: 3 } },
+  { name: 'occlusion', label: 'Occlusion', options: { patchSize: 8, stride: 4 }, only: ['cross-01.nii.gz', 'frame-01.nii.gz', 'diagonal-01.nii.gz'] },
 ];
 
 /** Whether voxel (i, j, k) lies in a structure's voxel box, grown by `margin` voxels. */
@@ -50,7 +52,8 @@ export async function explainExampleVolumes(outDir, { log = console.log, registr
     try {
       // The volumes hold values in [0, 1]; the window 0.5 +- 0.5 maps them to 0..255 unchanged in shape, and the model's
       // tfxai.json ('rescale') brings them back to [0, 1]: the model sees exactly the voxels it was trained on.
-      result = await explainMedical({ inputs, model: MODEL, method: method.name, methodOptions: method.options, window: { center: 0.5, width: 1 }, outDir: path.join(outDir, method.name) });
+      const chosen = method.only ? inputs.filter((input) => method.only.includes(path.basename(input))) : inputs;
+      result = await explainMedical({ inputs: chosen, model: MODEL, method: method.name, methodOptions: method.options, window: { center: 0.5, width: 1 }, outDir: path.join(outDir, method.name) });
     } catch (error) {
       log(`  ${method.label.padEnd(26)} skipped: ${error.message}`);
       continue;
@@ -76,10 +79,11 @@ export async function explainExampleVolumes(outDir, { log = console.log, registr
     const rows = [];
     for (const name of names) {
       const stem = name.replace(/\.nii\.gz$/, '');
-      const pictures = shown.map((m) => path.join(outDir, m, `${stem}.png`));
+      const methodsHere = shown.filter((m) => results[m].samples.some((s) => s.status === 'done' && path.basename(s.source) === name));
+      const pictures = methodsHere.map((m) => path.join(outDir, m, `${stem}.png`));
       const sizes = await Promise.all(pictures.map((p) => sharp(p).metadata()));
       const width = sizes.reduce((w, s) => w + s.width + 12, 0);
-      const label = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="24" font-family="DejaVu Sans, Arial, sans-serif" font-size="14" fill="#fff"><text x="4" y="17">${stem} (${boxes[name].className}): ${shown.join(' | ')}</text></svg>`);
+      const label = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="24" font-family="DejaVu Sans, Arial, sans-serif" font-size="14" fill="#fff"><text x="4" y="17">${stem} (${boxes[name].className}): ${methodsHere.join(' | ')}</text></svg>`);
       const row = await sharp({ create: { width, height: sizes[0].height + 24, channels: 3, background: '#000' } })
         .composite([{ input: label, left: 0, top: 0 }, ...pictures.map((input, n) => ({ input, left: sizes.slice(0, n).reduce((w, s) => w + s.width + 12, 0), top: 24 }))])
         .png()

@@ -54,13 +54,14 @@ describe('the 3-D example through explainMedical: NIfTI heatmaps on the scan gri
           expect(heatmap.dims).to.deep.equal(source.dims);
           for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) expect(heatmap.affine[r]![c], `${name} affine[${r}][${c}]`).to.be.closeTo(source.affine[r]![c]!, 1e-5);
           expect([heatmap.qformCode, heatmap.sformCode]).to.deep.equal([source.qformCode || source.sformCode, source.sformCode || source.qformCode]);
-          // Normalised over the whole volume: one voxel at 1 overall, and the axial slices' own maxima mostly well below it.
+          // Normalised over the whole volume: 0 and 1 overall.
           let [min, max] = [Infinity, -Infinity];
           for (const v of heatmap.data) [min, max] = [Math.min(min, v), Math.max(max, v)];
           expect([min, max]).to.deep.equal([0, 1]);
           const slice = SIZE * SIZE;
           const sliceMaxima = Array.from({ length: SIZE }, (_, k) => heatmap.data.subarray(k * slice, (k + 1) * slice).reduce((m, v) => Math.max(m, v), 0));
-          expect(sliceMaxima.filter((m) => m < 0.5).length, `${name}: slices whose maximum is below 0.5`).to.be.at.least(SIZE / 3);
+          // Per-slice normalisation would put every slice's maximum at 1; over the volume, the slices far from the structure stay low.
+          expect(Math.min(...sliceMaxima), `${name}: the lowest slice maximum`).to.be.below(0.5);
           // The peak read from the written file, and where a viewer puts it: on the structure, in voxels and in millimetres.
           let best = 0;
           heatmap.data.forEach((v, n) => (v > heatmap.data[best]! ? (best = n) : 0));
