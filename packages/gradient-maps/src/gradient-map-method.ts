@@ -12,22 +12,21 @@ import {
   type AttributionResult,
   type ExplainedOutput,
   type HeatmapSpec,
+  type ImageBatch,
   type MethodServices,
   type ModelLike,
   type OptionSpec,
   type PreparedBatch,
   type ResolvedSmoothGradOptions,
   type SmoothGradOptions,
-  UnsupportedModelError,
-  type RowAttributions,
 } from '@tfxai/core';
 import { GRADIENT_HEATMAP_DEFAULTS, type GradientHeatmapOptions, type ResolvedGradientHeatmapOptions } from './gradient-heatmap.js';
 
 /**
- * Gradients of each row's target score with respect to the rows, (rows, H, W, C).
- * Synchronous and tidy-safe: called inside `tf.tidy`.
+ * Gradients of each row's target score with respect to the rows, (rows, H, W, C)
+ * or (rows, D, H, W, C): the rows' shape. Synchronous and tidy-safe: called inside `tf.tidy`.
  */
-export type RowGradients = (rows: tf.Tensor4D, targets: readonly number[]) => tf.Tensor4D;
+export type RowGradients = (rows: ImageBatch, targets: readonly number[]) => ImageBatch;
 
 /** Options every gradient map (saliency, guided backprop) takes. */
 export interface GradientMapOptions extends GradientHeatmapOptions {
@@ -78,14 +77,14 @@ export const GRADIENT_MAP_OPTIONS: readonly OptionSpec[] = Object.freeze([
 export const GRADIENT_MAP_OPTION_KEYS: readonly string[] = GRADIENT_MAP_OPTIONS.map((spec) => spec.name);
 
 /** Input gradients of a batch, `batchSize` rows per backward pass. */
-export function chunkedGradients(gradients: RowGradients, batch: tf.Tensor4D, targets: readonly number[], batchSize: number): tf.Tensor4D {
-  const parts: tf.Tensor4D[] = [];
+export function chunkedGradients(gradients: RowGradients, batch: ImageBatch, targets: readonly number[], batchSize: number): ImageBatch {
+  const parts: ImageBatch[] = [];
   try {
     for (let start = 0; start < batch.shape[0]; start += batchSize) {
       const count = Math.min(batchSize, batch.shape[0] - start);
-      parts.push(tf.tidy(() => gradients(tf.slice(batch, start, count), targets.slice(start, start + count))));
+      parts.push(tf.tidy(() => gradients(tf.slice(batch, start, count) as ImageBatch, targets.slice(start, start + count))));
     }
-    return tf.concat(parts) as tf.Tensor4D;
+    return tf.concat(parts) as ImageBatch;
   } finally {
     tf.dispose(parts);
   }
@@ -95,7 +94,8 @@ export function chunkedGradients(gradients: RowGradients, batch: tf.Tensor4D, ta
  * The shared shape of a gradient map: optional native SmoothGrad and batching
  * on top of the core lifecycle. A subclass says only how the input gradient is taken.
  * The heatmap: |attributions| (unless `absolute: false`), channels reduced by
- * `channelReduction`, min-max normalised to [0, 1].
+ * `channelReduction`, min-max normalised to [0, 1]; on volumes (N, D, H, W, C)
+ * the same per voxel, a (D, H, W) map normalised over the whole volume.
  */
 export abstract class GradientMapMethod extends AttributionMethod {
   readonly heatmapOptions: ResolvedGradientHeatmapOptions;
@@ -120,23 +120,20 @@ export abstract class GradientMapMethod extends AttributionMethod {
    * Gradients of each row's target score with respect to the rows (synchronous,
    * called inside `tf.tidy`): the one thing the methods differ in.
    */
-  protected abstract rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D;
+  protected abstract rowGradients(rows: ImageBatch, targets: readonly number[], numClasses: number): ImageBatch;
 
   /**
-   * Raw signed input gradients (N, H, W, C) of each example's target score
+   * Raw signed input gradients (N, H, W, C), or (N, D, H, W, C) for volumes, of each example's target score
    * (with SmoothGrad: their mean, mean square or variance over the noisy samples).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    // Volumes arrive with the volume contract; until this method handles them it says so.
-    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
-    const { targets, numClasses } = prepared;
-    const batch = prepared.batch as tf.Tensor4D;
+    const { batch, targets, numClasses } = prepared;
     const gradients: RowGradients = (rows, rowTargets) => this.rowGradients(rows, rowTargets, numClasses);
     if (!this.smoothGrad) return { attributions: chunkedGradients(gradients, batch, targets, rowsPerPass(prepared, this.internalBatchSize)) };
     // Native SmoothGrad: the core sampling loop, one backward pass per chunk of samples.
-    const evaluate = async (rows: tf.Tensor4D, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
+    const evaluate = async (rows: ImageBatch, rowTargets: readonly number[]) => ({ attributions: tf.tidy(() => gradients(rows, rowTargets)) });
     const batchSize = rowsPerPass(prepared, this.smoothGrad.batchSize ?? this.internalBatchSize);
-    const { attributions } = await smoothAttributions(evaluate as RowAttributions, batch, targets, this.smoothGrad, batchSize);
+    const { attributions } = await smoothAttributions(evaluate, batch, targets, this.smoothGrad, batchSize);
     return { attributions };
   }
 }

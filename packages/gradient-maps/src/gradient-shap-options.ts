@@ -16,7 +16,7 @@ export interface GradientShapOptions extends GradientHeatmapOptions {
   /**
    * The baseline distribution: one baseline or a list; each sample draws one of them
    * uniformly at random. Each entry is any Integrated Gradients baseline: `'zeros'`,
-   * a number, a tensor (H, W, C) / (1, H, W, C) / (N, H, W, C), `'blur'`,
+   * a number, a tensor (H, W, C) / (1, H, W, C) / (N, H, W, C) (volumes: (D, H, W, C) and so on), `'blur'`,
    * `{ type: 'blur', sigma }`, `{ type: 'uniform', low, high, seed }`.
    * Named like Integrated Gradients' option (Captum calls it `baselines`). Default: 'zeros'.
    */

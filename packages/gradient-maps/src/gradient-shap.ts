@@ -9,13 +9,18 @@ import {
   targetGradients,
   type AttributionResult,
   type HeatmapSpec,
+  type ImageBatch,
   type MethodServices,
   type ModelLike,
   type PreparedBatch,
-  UnsupportedModelError,
 } from '@tfxai/core';
 import { GRADIENT_SHAP_DEFAULTS, resolveGradientShapOptions, type GradientShapOptions, type ResolvedGradientShapOptions } from './gradient-shap-options.js';
 import { gradientShapSamples, type GradientShapSample } from './gradient-shap-samples.js';
+
+/** The axes of one example of a batch: [1, 2, 3] for images, [1, 2, 3, 4] for volumes. */
+function exampleAxes(batch: tf.Tensor): number[] {
+  return batch.shape.slice(1).map((_, i) => i + 1);
+}
 
 /**
  * GradientSHAP (Lundberg & Lee 2017; Captum's `GradientShap`): expected gradients
@@ -25,7 +30,8 @@ import { gradientShapSamples, type GradientShapSample } from './gradient-shap-sa
  * path; the attribution is the mean of `dF(b + alpha (x~ - b))/dx * (x~ - b)`.
  * With one baseline and no noise it is Integrated Gradients with Monte-Carlo
  * path points. The heatmap: attributions, channels reduced (default: signed
- * maximum, as Integrated Gradients), min-max normalised to [0, 1].
+ * maximum, as Integrated Gradients), min-max normalised to [0, 1]; volumes
+ * (N, D, H, W, C) the same, voxel by voxel, with (D, H, W) maps.
  */
 export class GradientShap extends AttributionMethod {
   readonly name = 'gradient-shap';
@@ -42,15 +48,12 @@ export class GradientShap extends AttributionMethod {
   }
 
   /**
-   * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
+   * Raw signed attributions (N, H, W, C), or (N, D, H, W, C) for volumes, and, per example, the convergence delta
    * `sum(attributions) - mean over samples (F(x~)[t] - F(b)[t])`, as Integrated
    * Gradients reports it (it shrinks as `numSamples` grows).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    // Volumes arrive with the volume contract; until this method handles them it says so.
-    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
-    const { targets, numClasses } = prepared;
-    const batch = prepared.batch as tf.Tensor4D;
+    const { batch, targets, numClasses } = prepared;
     const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];
@@ -61,7 +64,7 @@ export class GradientShap extends AttributionMethod {
       const classes = [...targets];
 
       // Running sums over the samples of gradient * (x~ - b) and of F(x~)[t] - F(b)[t].
-      let attributionSum = tf.zerosLike(batch);
+      let attributionSum: tf.Tensor = tf.zerosLike(batch);
       let scoreGapSum = tf.zeros([batch.shape[0]]);
       try {
         for (let start = 0; start < samples.length; start += rows) {
@@ -70,10 +73,10 @@ export class GradientShap extends AttributionMethod {
           const nextAttributions = tf.add(attributionSum, attributionPart);
           const nextGaps = tf.add(scoreGapSum, scoreGapPart);
           tf.dispose([attributionSum, scoreGapSum, attributionPart, scoreGapPart]);
-          [attributionSum, scoreGapSum] = [nextAttributions as tf.Tensor4D, nextGaps];
+          [attributionSum, scoreGapSum] = [nextAttributions, nextGaps];
         }
-        const attributions = tf.div(attributionSum, samples.length) as tf.Tensor4D;
-        const delta = tf.tidy(() => tf.sub(tf.sum(attributions, [1, 2, 3]), tf.div(scoreGapSum, samples.length)));
+        const attributions = tf.div(attributionSum, samples.length) as ImageBatch;
+        const delta = tf.tidy(() => tf.sub(tf.sum(attributions, exampleAxes(batch)), tf.div(scoreGapSum, samples.length)));
         const convergenceDelta = Array.from(await delta.data());
         delta.dispose();
         return { attributions, convergenceDelta };
@@ -85,40 +88,40 @@ export class GradientShap extends AttributionMethod {
     }
   }
 
-  /** Per example, the noise standard deviation: `stdevs`, or 0.09 of the image's range. Shape (N, 1, 1, 1). */
-  #noiseSigmas(batch: tf.Tensor4D): tf.Tensor4D {
+  /** Per example, the noise standard deviation: `stdevs`, or 0.09 of the image's (volume's) range. Shape (N, 1, 1, 1) or (N, 1, 1, 1, 1). */
+  #noiseSigmas(batch: ImageBatch): tf.Tensor {
     return tf.tidy(() => {
       const { stdevs } = this.options;
-      if (stdevs !== undefined) return tf.fill([batch.shape[0], 1, 1, 1], stdevs) as tf.Tensor4D;
-      const range = tf.sub(tf.max(batch, [1, 2, 3], true), tf.min(batch, [1, 2, 3], true));
-      return tf.mul(range, GRADIENT_SHAP_DEFAULTS.relativeStdev) as tf.Tensor4D;
+      if (stdevs !== undefined) return tf.fill([batch.shape[0], ...exampleAxes(batch).map(() => 1)], stdevs);
+      const range = tf.sub(tf.max(batch, exampleAxes(batch), true), tf.min(batch, exampleAxes(batch), true));
+      return tf.mul(range, GRADIENT_SHAP_DEFAULTS.relativeStdev);
     });
   }
 
   /**
    * One chunk of samples for every example: the summed `gradient * (x~ - b)`
-   * (N, H, W, C) and the summed score gaps `F(x~)[t] - F(b)[t]` (N,).
+   * (N, H, W, C) or (N, D, H, W, C) and the summed score gaps `F(x~)[t] - F(b)[t]` (N,).
    * One backward pass and two forward passes of `chunk.length` rows per example.
    */
-  #chunk(batch: tf.Tensor4D, baselines: tf.Tensor4D[], sigmas: tf.Tensor4D, classes: number[], numClasses: number, chunk: GradientShapSample[], firstSample: number): [tf.Tensor4D, tf.Tensor1D] {
-    const [, height, width, channels] = batch.shape;
+  #chunk(batch: ImageBatch, baselines: ImageBatch[], sigmas: tf.Tensor, classes: number[], numClasses: number, chunk: GradientShapSample[], firstSample: number): [ImageBatch, tf.Tensor1D] {
+    const example = batch.shape.slice(1);
     return tf.tidy(() => {
       // Noise off: skip drawing it (the host RNG is the slow part for big images).
       const noise =
         this.options.stdevs === 0
-          ? tf.zeros([chunk.length, height, width, channels])
-          : tf.concat(chunk.map((_, k) => sampleNoise([1, height, width, channels], this.options.seed, firstSample + k)));
-      const alphas = tf.tensor4d(chunk.map((s) => s.alpha), [chunk.length, 1, 1, 1]);
+          ? tf.zeros([chunk.length, ...example])
+          : tf.concat(chunk.map((_, k) => sampleNoise([1, ...example], this.options.seed, firstSample + k)));
+      const alphas = tf.tensor(chunk.map((s) => s.alpha), [chunk.length, ...example.map(() => 1)]);
       const attributionRows: tf.Tensor[] = [];
       const gapRows: tf.Tensor[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {
         // One tidy per example, so that only its two results outlive it.
         const [attributionRow, gapRow] = tf.tidy(() => {
           const target = new Array<number>(chunk.length).fill(classes[i]!);
-          const noisyInputs = tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as tf.Tensor4D;
-          const sampleBaselines = tf.concat(chunk.map((s) => tf.slice(baselines[s.baselineIndex]!, i, 1))) as tf.Tensor4D;
+          const noisyInputs = tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as ImageBatch;
+          const sampleBaselines = tf.concat(chunk.map((s) => tf.slice(baselines[s.baselineIndex]!, i, 1))) as ImageBatch;
           const differences = tf.sub(noisyInputs, sampleBaselines);
-          const points = tf.add(sampleBaselines, tf.mul(alphas, differences)) as tf.Tensor4D;
+          const points = tf.add(sampleBaselines, tf.mul(alphas, differences)) as ImageBatch;
           const gradients = targetGradients(this.adapter, points, target, numClasses);
           const gaps = tf.sub(selectTargetScores(this.adapter.predict(noisyInputs), target), selectTargetScores(this.adapter.predict(sampleBaselines), target));
           return [tf.sum(tf.mul(gradients, differences), 0, true), tf.sum(gaps, 0, true)];
@@ -126,7 +129,7 @@ export class GradientShap extends AttributionMethod {
         attributionRows.push(attributionRow!);
         gapRows.push(gapRow!);
       }
-      return [tf.concat(attributionRows) as tf.Tensor4D, tf.concat(gapRows) as tf.Tensor1D];
+      return [tf.concat(attributionRows) as ImageBatch, tf.concat(gapRows) as tf.Tensor1D];
     });
   }
 }

@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import { targetGradients } from '@tfxai/core';
+import { targetGradients, type ImageBatch } from '@tfxai/core';
 import { GradientMapMethod, type GradientMapOptions } from './gradient-map-method.js';
 import { withGuidedRelu } from './guided-relu.js';
 
@@ -16,7 +15,7 @@ export type GuidedBackpropOptions = GradientMapOptions;
 export class GuidedBackprop extends GradientMapMethod {
   readonly name = 'guided-backprop';
 
-  protected rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D {
+  protected rowGradients(rows: ImageBatch, targets: readonly number[], numClasses: number): ImageBatch {
     return withGuidedRelu(() => targetGradients(this.adapter, rows, targets, numClasses));
   }
 }

@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import { targetGradients } from '@tfxai/core';
+import { targetGradients, type ImageBatch } from '@tfxai/core';
 import { GradientMapMethod, type GradientMapOptions } from './gradient-map-method.js';
 
 /** Options of {@link Saliency}. */
@@ -13,7 +12,7 @@ export type SaliencyOptions = GradientMapOptions;
 export class Saliency extends GradientMapMethod {
   readonly name = 'saliency';
 
-  protected rowGradients(rows: tf.Tensor4D, targets: readonly number[], numClasses: number): tf.Tensor4D {
+  protected rowGradients(rows: ImageBatch, targets: readonly number[], numClasses: number): ImageBatch {
     return targetGradients(this.adapter, rows, targets, numClasses);
   }
 }

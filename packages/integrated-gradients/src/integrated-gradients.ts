@@ -7,14 +7,19 @@ import {
   targetGradients,
   type AttributionResult,
   type HeatmapSpec,
+  type ImageBatch,
   type MethodServices,
   type ModelLike,
   type PreparedBatch,
-  UnsupportedModelError,
 } from '@tfxai/core';
 import { firstLayerGradientSums, splitAtFirstLayer, type FirstLayerSplit } from './first-layer-shortcut.js';
 import { resolveOptions, type IntegratedGradientsOptions, type ResolvedIntegratedGradientsOptions } from './options.js';
 import { quadrature, type Quadrature } from './quadrature.js';
+
+/** `values` as a column (n, 1, ..., 1) of `rank` axes, to scale the rows of a batch of that rank. */
+function rowScale(values: readonly number[], rank: number): tf.Tensor {
+  return tf.tensor(values as number[], [values.length, ...new Array<number>(rank - 1).fill(1)]);
+}
 
 /** A run of consecutive path points that share one baseline, evaluated in one chunk. */
 interface PathSegment {
@@ -26,11 +31,12 @@ interface PathSegment {
 /**
  * Integrated Gradients (Sundararajan et al. 2017):
  * `IG_i(x) = (x_i - b_i) * integral_0^1 dF(b + a (x - b))/dx_i da`,
+ * on images (N, H, W, C) or volumes (N, D, H, W, C) alike,
  * the path evaluated in batched chunks of `internalBatchSize` points (fewer when
  * the model and image size need more memory than `PASS_MEMORY_BUDGET` allows).
  * With the defaults it reproduces AUCMEDI's `IntegratedGradients` exactly.
  * The heatmap: attributions, channels reduced by `channelReduction` (signed),
- * min-max normalised to [0, 1].
+ * min-max normalised to [0, 1]: (H, W) for an image, (D, H, W) for a volume.
  */
 export class IntegratedGradients extends AttributionMethod {
   readonly name = 'integrated-gradients';
@@ -51,25 +57,22 @@ export class IntegratedGradients extends AttributionMethod {
   }
 
   /**
-   * Raw signed attributions (N, H, W, C) and, per example, the convergence delta
+   * Raw signed attributions (N, H, W, C), or (N, D, H, W, C) for volumes, and, per example, the convergence delta
    * `sum(attributions) - (F(x)[t] - mean over baselines F(b)[t])` (only with `multiplyByInputs`).
    */
   protected async attributeBatch(prepared: PreparedBatch): Promise<AttributionResult> {
-    // Volumes arrive with the volume contract; until this method handles them it says so.
-    if (prepared.spatialRank === 3) throw new UnsupportedModelError(`${this.name} does not take volumes yet`);
-    const { targets, numClasses } = prepared;
-    const batch = prepared.batch as tf.Tensor4D;
+    const { batch, targets, numClasses } = prepared;
     const rows = rowsPerPass(prepared, this.options.internalBatchSize);
     const baselines = await makeBaselines(this.options.baselines, batch);
     const owned: tf.Tensor[] = [...baselines];
     try {
 
-      const perExample: tf.Tensor4D[] = [];
+      const perExample: ImageBatch[] = [];
       for (let i = 0; i < batch.shape[0]; i++) {
         perExample.push(this.#integrate(batch, baselines, i, targets[i]!, numClasses, rows));
         owned.push(perExample[i]!);
       }
-      const attributions = tf.concat(perExample) as tf.Tensor4D;
+      const attributions = tf.concat(perExample) as ImageBatch;
       const convergenceDelta = this.options.multiplyByInputs ? await this.#convergenceDelta(attributions, batch, baselines, targets) : undefined;
       return convergenceDelta ? { attributions, convergenceDelta } : { attributions };
     } finally {
@@ -77,18 +80,18 @@ export class IntegratedGradients extends AttributionMethod {
     }
   }
 
-  /** The attributions of example `index`, (1, H, W, C): weighted gradient sums over every baseline's path. */
-  #integrate(batch: tf.Tensor4D, baselines: tf.Tensor4D[], index: number, target: number, numClasses: number, rowsPerChunk: number): tf.Tensor4D {
+  /** The attributions of example `index`, (1, H, W, C) or (1, D, H, W, C): weighted gradient sums over every baseline's path. */
+  #integrate(batch: ImageBatch, baselines: ImageBatch[], index: number, target: number, numClasses: number, rowsPerChunk: number): ImageBatch {
     const { multiplyByInputs } = this.options;
-    const input = tf.slice(batch, index, 1) as tf.Tensor4D;
+    const input = tf.slice(batch, index, 1) as ImageBatch;
     let total = tf.zerosLike(input);
     for (const chunk of this.#chunks(baselines.length, rowsPerChunk)) {
       const next = tf.tidy(() => {
-        const baselineRows = chunk.map((segment) => tf.slice(baselines[segment.baselineIndex]!, index, 1) as tf.Tensor4D);
-        const differences = baselineRows.map((baseline) => tf.sub(input, baseline));
+        const baselineRows = chunk.map((segment) => tf.slice(baselines[segment.baselineIndex]!, index, 1) as ImageBatch);
+        const differences = baselineRows.map((baseline) => tf.sub(input, baseline) as ImageBatch);
         const rows = tf.concat(
-          chunk.map((segment, s) => tf.add(baselineRows[s]!, tf.mul(tf.tensor4d(segment.alphas, [segment.alphas.length, 1, 1, 1]), differences[s]!))),
-        ) as tf.Tensor4D;
+          chunk.map((segment, s) => tf.add(baselineRows[s]!, tf.mul(rowScale(segment.alphas, batch.rank), differences[s]!))),
+        ) as ImageBatch;
         const weights = chunk.flatMap((segment) => segment.weights.map((w) => w / baselines.length));
         const shortcut = this.#firstLayer && firstLayerGradientSums(this.#firstLayer, chunk.map((segment) => ({ alphas: segment.alphas, weights: segment.weights.map((w) => w / baselines.length) })), baselineRows, differences, target, numClasses);
         const gradients = shortcut ? undefined : targetGradients(this.adapter, rows, new Array<number>(weights.length).fill(target), numClasses, weights);
@@ -99,7 +102,7 @@ export class IntegratedGradients extends AttributionMethod {
           offset += segment.alphas.length;
           return multiplyByInputs ? tf.mul(summed, differences[s]!) : summed;
         });
-        return tf.addN([total, ...contributions]) as tf.Tensor4D;
+        return tf.addN([total, ...contributions]) as ImageBatch;
       });
       total.dispose();
       total = next;
@@ -131,11 +134,12 @@ export class IntegratedGradients extends AttributionMethod {
     return chunks;
   }
 
-  async #convergenceDelta(attributions: tf.Tensor4D, batch: tf.Tensor4D, baselines: tf.Tensor4D[], classes: readonly number[]): Promise<number[]> {
+  async #convergenceDelta(attributions: ImageBatch, batch: ImageBatch, baselines: ImageBatch[], classes: readonly number[]): Promise<number[]> {
+    const exampleAxes = batch.shape.slice(1).map((_, i) => i + 1);
     const delta = tf.tidy(() => {
       const atInput = selectTargetScores(this.adapter.predict(batch), classes);
       const atBaselines = tf.addN(baselines.map((b) => selectTargetScores(this.adapter.predict(b), classes))).div(baselines.length);
-      return tf.sub(tf.sum(attributions, [1, 2, 3]), tf.sub(atInput, atBaselines));
+      return tf.sub(tf.sum(attributions, exampleAxes), tf.sub(atInput, atBaselines));
     });
     const values = Array.from(await delta.data());
     delta.dispose();

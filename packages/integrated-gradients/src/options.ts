@@ -24,7 +24,7 @@ export interface IntegratedGradientsOptions {
   /** Multiply the mean gradient by (x - baseline), as the paper does. Default: true. */
   multiplyByInputs?: boolean;
   /**
-   * When the model is a tf.Sequential starting with a Conv2D: run that layer's forward pass
+   * When the model is a tf.Sequential starting with a Conv2D (or, on volumes, a Conv3D): run that layer's forward pass
    * once per baseline and its backward pass once per chunk instead of once per path point
    * (first-layer-shortcut.ts); equal to the plain computation up to float rounding. Other
    * models take the plain path. Default: false.
@@ -93,7 +93,7 @@ export const INTEGRATED_GRADIENTS_OPTIONS: readonly OptionSpec[] = Object.freeze
     name: 'firstLayerShortcut',
     type: 'boolean',
     default: INTEGRATED_GRADIENTS_DEFAULTS.firstLayerShortcut,
-    doc: "for a `tf.Sequential` starting with a `Conv2D`: that layer's forward pass once per baseline and its backward pass once per chunk instead of once per path point; equal to the plain path to float rounding; other models ignore it",
+    doc: "for a `tf.Sequential` starting with a `Conv2D` or `Conv3D`: that layer's forward pass once per baseline and its backward pass once per chunk instead of once per path point; equal to the plain path to float rounding; other models ignore it",
   },
 ] satisfies OptionSpec[]);
 

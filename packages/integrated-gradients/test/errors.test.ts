@@ -27,7 +27,7 @@ describe('Integrated Gradients: bad input gets typed errors', () => {
     after(() => model.dispose());
 
     const cases: [string, () => tf.Tensor, number, new (...args: never[]) => TfxaiError, RegExp][] = [
-      ['rank 2', () => tf.zeros([12, 12]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\); got rank 2/],
+      ['rank 2', () => tf.zeros([12, 12]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\)(, as the model takes images)?; got rank 2/],
       ['NaN', () => tf.tidy(() => seededImages(1).mul(tf.tensor1d([1, NaN, 1]))), 0, InvalidInputError, /holds NaN.*only finite values/],
       ['Infinity', () => tf.fill([1, 12, 12, 3], Infinity), 0, InvalidInputError, /holds Infinity/],
       ['empty batch', () => tf.zeros([0, 12, 12, 3]), 0, InvalidInputError, /empty/],

@@ -9,7 +9,7 @@ export type BadImageCase = [label: string, makeInput: () => tf.Tensor, classInde
 
 /** Bad images and class indices for an 8x8x3 model of 3 classes, each with the typed error and message it must give. */
 export const RELU_SOFTMAX_CNN_BAD_INPUTS: readonly BadImageCase[] = [
-  ['rank 2', () => tf.zeros([8, 8]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\); got rank 2/],
+  ['rank 2', () => tf.zeros([8, 8]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\)(, as the model takes images)?; got rank 2/],
   ['rank 5', () => tf.zeros([1, 1, 8, 8, 3]), 0, InvalidInputError, /got rank 5/],
   ['NaN', () => tf.tidy(() => seededImages([1, 8, 8, 3]).mul(tf.tensor1d([1, NaN, 1]))), 0, InvalidInputError, /holds NaN.*only finite values/],
   ['Infinity', () => tf.fill([1, 8, 8, 3], -Infinity), 0, InvalidInputError, /holds -Infinity/],

@@ -5,3 +5,4 @@ export * from './graph-model-from-nodes.js';
 export * from './keras-like-models.js';
 export * from './relu-softmax-cnn.js';
 export * from './bad-image-cases.js';
+export * from './volume-net-reference.js';
