@@ -10,14 +10,15 @@ export interface CamOptions extends MethodOptions {
   /**
    * The layer whose feature maps are weighted: a layer name, a path into nested models
    * ('base/conv_pw_13_relu'), or a node name for a tf.GraphModel.
-   * Default: the last layer with a 4-D output whose height and width exceed 1, searching
-   * into nested models (graph models: such a node nearest the output, searched backwards
-   * from the output on the first call).
+   * Default: the last layer with a 4-D output whose height and width exceed 1 (for a volume
+   * model: a 5-D output whose depth, height and width exceed 1), searching into nested models
+   * (graph models: such a node nearest the output, searched backwards from the output on the
+   * first call).
    */
   layerName?: string;
   /** Explain the model's output as it is, or the logits before a final softmax/sigmoid. Default: 'probabilities' (AUCMEDI's). */
   output?: ExplainedOutput;
-  /** computeHeatmap's size: 'input' upsamples the map bilinearly to the image; 'feature' keeps the feature map's (h, w). Default: 'input'. */
+  /** computeHeatmap's size: 'input' upsamples the map bilinearly to the image (trilinearly to a volume); 'feature' keeps the feature map's (h, w) or (d, h, w). Default: 'input'. */
   resolution?: CamResolution;
   /** Apply ReLU to the weighted sum of feature maps, as the papers do. `false` reproduces AUCMEDI (no ReLU). Default: true. */
   relu?: boolean;
@@ -43,8 +44,8 @@ export const CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
   {
     name: 'layerName',
     type: 'string',
-    defaultDoc: 'the last layer with a 4-D output whose height and width exceed 1, searching into nested models',
-    doc: "the layer whose feature maps are weighted: a name, a path into nested models (`'base/conv_pw_13_relu'`), or a `tf.GraphModel` node name; a 1x1 feature map is refused",
+    defaultDoc: 'the last layer with a 4-D output whose height and width exceed 1 (volume models: 5-D, depth, height and width above 1), searching into nested models',
+    doc: "the layer whose feature maps are weighted: a name, a path into nested models (`'base/conv_pw_13_relu'`), or a `tf.GraphModel` node name; a 1x1 (1x1x1) feature map is refused",
   },
   {
     name: 'output',
@@ -58,7 +59,7 @@ export const CAM_OPTIONS: readonly OptionSpec[] = Object.freeze([
     type: 'choice',
     choices: CAM_RESOLUTIONS,
     default: CAM_DEFAULTS.resolution,
-    doc: "`computeHeatmap`'s size: upsampled bilinearly to the image, or the layer's own (h, w) (AUCMEDI's `compute_heatmap`)",
+    doc: "`computeHeatmap`'s size: upsampled bilinearly to the image (trilinearly, half-voxel centres, to a volume), or the layer's own (h, w) or (d, h, w) (AUCMEDI's `compute_heatmap`)",
   },
   { name: 'relu', type: 'boolean', default: CAM_DEFAULTS.relu, doc: 'ReLU on the weighted sum of feature maps, as in the papers; `false` reproduces AUCMEDI' },
 ] satisfies OptionSpec[]);

@@ -27,19 +27,32 @@ function outputShapeOf(layer: tf.layers.Layer): (number | null)[] | undefined {
 }
 
 /**
- * Whether a feature map of this (N, h, w, channels) shape can vary over the image:
- * height and width both above 1, or not known before the model runs (null, a free size).
- * A 1x1 map (a pooling head such as MobileNetV2's `AveragePooling2D(7)`) upsamples to a
- * constant: every CAM on it is flat.
+ * The rank of the feature maps a CAM method reads in `model`: 5 (N, depth, height, width,
+ * channels) when the model takes volumes (a rank-5 input), else 4 (N, height, width, channels).
+ */
+export function featureMapRank(model: tf.LayersModel): 4 | 5 {
+  return model.inputs[0]?.shape.length === 5 ? 5 : 4;
+}
+
+/** '(N, height, width, channels)' or '(N, depth, height, width, channels)'. */
+export function featureMapAxes(rank: number): string {
+  return rank === 5 ? '(N, depth, height, width, channels)' : '(N, height, width, channels)';
+}
+
+/**
+ * Whether a feature map of this (N, h, w, channels) or (N, d, h, w, channels) shape can
+ * vary over the image: every spatial size above 1, or not known before the model runs
+ * (null, a free size). A 1x1 map (a pooling head such as MobileNetV2's `AveragePooling2D(7)`)
+ * upsamples to a constant: every CAM on it is flat.
  */
 export function isSpatialShape(shape: readonly (number | null)[]): boolean {
   const above1 = (size: number | null | undefined) => size === null || (size !== undefined && size > 1);
-  return above1(shape[1]) && above1(shape[2]);
+  return shape.length >= 4 && shape.slice(1, -1).every(above1);
 }
 
-/** True for a feature map that is 1x1, so that every CAM on it is constant. */
+/** True for a feature map that is 1x1 (or 1x1x1), so that every CAM on it is constant. */
 export function isSinglePixelShape(shape: readonly (number | null)[]): boolean {
-  return shape[1] === 1 && shape[2] === 1;
+  return shape.length >= 4 && shape.slice(1, -1).every((size) => size === 1);
 }
 
 /**
@@ -58,50 +71,61 @@ export function listLayers(model: tf.LayersModel, prefix = ''): LayerEntry[] {
   return entries;
 }
 
-/** The layers Grad-CAM can use: 4-D outputs (N, h, w, channels). */
-function isFeatureMapLayer(entry: LayerEntry): boolean {
-  return entry.outputRank === 4 && entry.layer.getClassName() !== 'InputLayer';
+/** The layers Grad-CAM can use: outputs of the feature map rank, (N, h, w, channels) or (N, d, h, w, channels). */
+function isFeatureMapLayer(entry: LayerEntry, rank: number): boolean {
+  return entry.outputRank === rank && entry.layer.getClassName() !== 'InputLayer';
 }
 
-/** The layers the automatic choice takes: 4-D outputs with a real spatial map (height and width above 1, or free). */
-function isSpatialFeatureMapLayer(entry: LayerEntry): boolean {
-  return isFeatureMapLayer(entry) && entry.outputShape !== undefined && isSpatialShape(entry.outputShape);
+/** The layers the automatic choice takes: feature maps with a real spatial map (every spatial size above 1, or free). */
+function isSpatialFeatureMapLayer(entry: LayerEntry, rank: number): boolean {
+  return isFeatureMapLayer(entry, rank) && entry.outputShape !== undefined && isSpatialShape(entry.outputShape);
 }
 
-function candidateList(entries: readonly LayerEntry[]): string[] {
-  const featureMaps = entries.filter(isFeatureMapLayer).map((e) => e.path);
+function candidateList(entries: readonly LayerEntry[], rank: number): string[] {
+  const featureMaps = entries.filter((e) => isFeatureMapLayer(e, rank)).map((e) => e.path);
   return featureMaps.length ? featureMaps : entries.map((e) => e.path);
 }
 
-/** 'layers with a 4-D output: a, b' or, when there are none, 'no layer has a 4-D output; layers: a, b'. */
-function describeCandidates(entries: readonly LayerEntry[]): string {
-  const list = candidateList(entries).join(', ') || '(none)';
-  return entries.some(isFeatureMapLayer) ? `layers with a 4-D output: ${list}` : `no layer has a 4-D output; layers: ${list}`;
+/** 'layers with a 4-D output: a, b' or, when there are none, 'no layer has a 4-D output; layers: a, b' (5-D for volume models). */
+function describeCandidates(entries: readonly LayerEntry[], rank: number): string {
+  const list = candidateList(entries, rank).join(', ') || '(none)';
+  return entries.some((e) => isFeatureMapLayer(e, rank)) ? `layers with a ${rank}-D output: ${list}` : `no layer has a ${rank}-D output; layers: ${list}`;
+}
+
+/** 'height and width' or 'depth, height and width'. */
+function spatialSizes(rank: number): string {
+  return rank === 5 ? 'depth, height and width' : 'height and width';
 }
 
 /**
- * The target layer of a CAM method in a layers model.
+ * The target layer of a CAM method in a layers model. Image models (a rank-4 input) take
+ * a 4-D feature map (N, h, w, channels); volume models (a rank-5 input) a 5-D one
+ * (N, d, h, w, channels).
  * - With `layerName`: the layer of that name at the top level, or a path into nested
  *   models ('base/conv_pw_13_relu'), or a bare name found in exactly one nested model.
- * - Without: the last layer whose output is 4-D (N, h, w, channels) with h and w both
- *   above 1 (or free), searching into nested models: the last convolution block before
- *   Flatten or pooling, as tf-keras-vis and Xplique look for the last convolution. A
- *   pooling head with a 1x1 output (MobileNetV2's `AveragePooling2D(7)`) is passed over:
- *   its CAM would be constant.
- * @throws LayerNotFoundError naming the candidates (the 4-D layers, or all layers if there are none);
- *   InvalidOptionError when the named layer's output is not 4-D, or is 1x1
+ * - Without: the last layer whose output is a feature map of that rank with every spatial
+ *   size above 1 (or free), searching into nested models: the last convolution block before
+ *   Flatten or pooling, as tf-keras-vis and Xplique look for the last convolution (and
+ *   AUCMEDI for the last 4-D or 5-D output). A pooling head with a 1x1 output (MobileNetV2's
+ *   `AveragePooling2D(7)`) is passed over: its CAM would be constant.
+ * @throws LayerNotFoundError naming the candidates (the 4-D or 5-D layers, or all layers if there are none);
+ *   InvalidOptionError when the named layer's output is not of the feature map rank, or is 1x1 (1x1x1)
  */
 export function findTargetLayer(model: tf.LayersModel, layerName?: string): LayerEntry {
   const entries = listLayers(model);
+  const rank = featureMapRank(model);
+  const isCandidate = (e: LayerEntry) => isFeatureMapLayer(e, rank);
+  const isSpatialCandidate = (e: LayerEntry) => isSpatialFeatureMapLayer(e, rank);
   if (layerName === undefined) {
-    const featureMaps = entries.filter((e) => isSpatialFeatureMapLayer(e) && !e.isNestedModel);
+    const featureMaps = entries.filter((e) => isSpatialCandidate(e) && !e.isNestedModel);
     const last = featureMaps[featureMaps.length - 1];
     if (last) return last;
-    const flat = entries.some(isFeatureMapLayer) ? ' (every 4-D layer is 1x1, so its map would be constant)' : '';
+    const single = rank === 5 ? '1x1x1' : '1x1';
+    const flat = entries.some(isCandidate) ? ` (every ${rank}-D layer is ${single}, so its map would be constant)` : '';
     throw new LayerNotFoundError(
-      `model '${model.name}' has no layer with a 4-D output (N, height, width, channels) whose height and width exceed 1, so a class activation map cannot be computed${flat}; ` +
-        `CAM methods need a convolutional feature map (${describeCandidates(entries)})`,
-      candidateList(entries),
+      `model '${model.name}' has no layer with a ${rank}-D output ${featureMapAxes(rank)} whose ${spatialSizes(rank)} exceed 1, so a class activation map cannot be computed${flat}; ` +
+        `CAM methods need a convolutional feature map (${describeCandidates(entries, rank)})`,
+      candidateList(entries, rank),
     );
   }
   if (typeof layerName !== 'string' || layerName.trim() === '') {
@@ -112,17 +136,15 @@ export function findTargetLayer(model: tf.LayersModel, layerName?: string): Laye
   const found = exact ?? (byBareName.length === 1 ? byBareName[0] : undefined);
   if (found) {
     // A layer used at several places has no single output shape (undefined): the forward pass checks it instead.
-    if (found.outputRank !== undefined && found.outputRank !== 4) {
-      throw new InvalidOptionError(
-        'layerName',
-        `layer '${found.path}' gives a ${found.outputRank}-D output, but CAM methods need a 4-D feature map (N, height, width, channels); ${describeCandidates(entries)}`,
-      );
+    if (found.outputRank !== undefined && found.outputRank !== rank) {
+      const need = rank === 5 ? 'CAM methods on a volume model need a 5-D feature map' : 'CAM methods need a 4-D feature map';
+      throw new InvalidOptionError('layerName', `layer '${found.path}' gives a ${found.outputRank}-D output, but ${need} ${featureMapAxes(rank)}; ${describeCandidates(entries, rank)}`);
     }
-    if (found.outputShape !== undefined && found.outputRank === 4 && isSinglePixelShape(found.outputShape)) {
+    if (found.outputShape !== undefined && found.outputRank === rank && isSinglePixelShape(found.outputShape)) {
       throw new InvalidOptionError(
         'layerName',
-        `layer '${found.path}' gives a 1x1 feature map [${found.outputShape.map(String)}], so every CAM on it would be constant; ` +
-          `pick a layer with a spatial map: ${entries.filter(isSpatialFeatureMapLayer).map((e) => e.path).join(', ') || '(none)'}`,
+        `layer '${found.path}' gives a ${rank === 5 ? '1x1x1' : '1x1'} feature map [${found.outputShape.map(String)}], so every CAM on it would be constant; ` +
+          `pick a layer with a spatial map: ${entries.filter(isSpatialCandidate).map((e) => e.path).join(', ') || '(none)'}`,
       );
     }
     return found;
@@ -134,7 +156,7 @@ export function findTargetLayer(model: tf.LayersModel, layerName?: string): Laye
     );
   }
   throw new LayerNotFoundError(
-    `model '${model.name}' has no layer '${layerName}' (nested layers are named by path, e.g. 'base/conv'); ${describeCandidates(entries)}`,
-    candidateList(entries),
+    `model '${model.name}' has no layer '${layerName}' (nested layers are named by path, e.g. 'base/conv'); ${describeCandidates(entries, rank)}`,
+    candidateList(entries, rank),
   );
 }

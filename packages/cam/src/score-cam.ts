@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { targetSelector, type MethodServices, type ModelLike } from '@tfxai/core';
+import { resizeVolume, targetSelector, type MethodServices, type ModelLike } from '@tfxai/core';
+import type { CamMaps } from './cam-maps.js';
 import { CamMethod } from './cam-method.js';
+import { spatialAxes, type FeatureMaps, type ImagesOrVolumes } from './layer-activations.js';
 import { SCORE_CAM_OPTIONS, resolveScoreCamOptions, type ResolvedScoreCamOptions, type ScoreCamOptions } from './score-cam-options.js';
 
 /** Channel scores of one example: s_k, and whether channel k gave a usable (non-constant) mask. */
@@ -11,7 +13,8 @@ interface ChannelScores {
 
 /**
  * Score-CAM (Wang et al. 2020), gradient-free: each channel A^k of the target layer
- * is upsampled bilinearly to the input size and min-max normalised into a mask M_k;
+ * is upsampled bilinearly to the input size (trilinearly with half-voxel centres for a
+ * volume) and min-max normalised into a mask M_k;
  * the channel's score is the explained output for the class on the masked input,
  * `s_k = y_c(x * M_k)`; weights per `weighting` (default: softmax over channels), map
  * `ReLU(sum_k w_k A^k)`. A channel that is constant over the image gives no mask, no share of the softmax and
@@ -28,37 +31,38 @@ export class ScoreCam extends CamMethod {
     this.scoreCamOptions = { batchSize: resolved.batchSize, weighting: resolved.weighting };
   }
 
-  protected async weightedMaps(batch: tf.Tensor4D, targets: number[], numClasses: number): Promise<tf.Tensor3D> {
+  protected async weightedMaps(batch: ImagesOrVolumes, targets: number[], numClasses: number): Promise<CamMaps> {
     const activations = this.layer.activations(batch);
-    const maps: tf.Tensor3D[] = [];
+    const maps: CamMaps[] = [];
     try {
       for (let n = 0; n < batch.shape[0]; n++) {
         const weights = this.#weights(await this.#channelScores(batch, activations, n, targets[n]!, numClasses));
-        maps.push(tf.tidy(() => tf.sum(tf.mul(tf.slice(activations, n, 1), tf.tensor1d(weights)), -1) as tf.Tensor3D));
+        maps.push(tf.tidy(() => tf.sum(tf.mul(tf.slice(activations, n, 1), tf.tensor1d(weights)), -1) as CamMaps));
       }
-      return tf.concat(maps) as tf.Tensor3D;
+      return tf.concat(maps) as CamMaps;
     } finally {
       tf.dispose([activations, ...maps]);
     }
   }
 
   /** s_k for every channel of example n, evaluated batchSize masked images per model call. */
-  async #channelScores(batch: tf.Tensor4D, activations: tf.Tensor4D, n: number, target: number, numClasses: number): Promise<ChannelScores> {
-    const [, height, width, channels] = activations.shape;
+  async #channelScores(batch: ImagesOrVolumes, activations: FeatureMaps, n: number, target: number, numClasses: number): Promise<ChannelScores> {
+    const channels = activations.shape[activations.rank - 1]!;
+    const axes = spatialAxes(activations);
     const scores = new Float32Array(channels);
     const usable: boolean[] = [];
     for (let start = 0; start < channels; start += this.scoreCamOptions.batchSize) {
       const count = Math.min(this.scoreCamOptions.batchSize, channels - start);
       const [chunkScores, chunkUsable] = tf.tidy(() => {
-        const features = tf.slice(activations, [n, 0, 0, start], [1, height, width, count]);
-        const upsampled = tf.image.resizeBilinear(features, [batch.shape[1], batch.shape[2]]);
-        const min = tf.min(upsampled, [1, 2], true);
-        const range = tf.sub(tf.max(upsampled, [1, 2], true), min);
+        const features = tf.slice(activations, [n, ...axes.map(() => 0), start], [1, ...axes.map(() => -1), count]);
+        const upsampled = upsampleChannels(features, batch.shape.slice(1, -1));
+        const min = tf.min(upsampled, axes, true);
+        const range = tf.sub(tf.max(upsampled, axes, true), min);
         const varies = tf.greater(range, 0);
-        // (1, H, W, count) masks in [0, 1] -> (count, H, W, 1), one masked image per channel.
+        // (1, ...spatial, count) masks in [0, 1] -> (count, ...spatial, 1), one masked input per channel.
         const masks = tf.where(varies, tf.div(tf.sub(upsampled, min), tf.where(varies, range, tf.onesLike(range))), tf.zerosLike(upsampled));
-        const masked = tf.mul(tf.slice(batch, n, 1), tf.transpose(masks, [3, 1, 2, 0]));
-        const selected = tf.sum(tf.mul(this.adapter.predict(masked as tf.Tensor4D), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
+        const masked = tf.mul(tf.slice(batch, n, 1), tf.transpose(masks, [axes.length + 1, ...axes, 0]));
+        const selected = tf.sum(tf.mul(this.adapter.predict(masked as ImagesOrVolumes), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
         return [selected, varies.reshape([count])];
       });
       const [values, flags] = await Promise.all([chunkScores.data(), chunkUsable.data()]);
@@ -80,4 +84,16 @@ export class ScoreCam extends CamMethod {
     const total = exps.reduce((a, b) => a + b, 0);
     return total > 0 ? exps.map((e) => e / total) : exps;
   }
+}
+
+/**
+ * One example's channels (1, ...spatial, count) upsampled to the input's size, same layout.
+ * Images: bilinear as tf.image.resizeBilinear's default (what Score-CAM has always used
+ * in 2-D). Volumes: trilinear with half-voxel centres (core's resizeVolume), each channel
+ * resized as its own volume.
+ */
+function upsampleChannels(features: tf.Tensor, size: number[]): tf.Tensor {
+  if (features.rank === 4) return tf.image.resizeBilinear(features as tf.Tensor4D, [size[0]!, size[1]!]);
+  const channelsFirst = tf.transpose(features.squeeze([0]), [3, 0, 1, 2]) as tf.Tensor4D;
+  return tf.transpose(resizeVolume(channelsFirst, size as [number, number, number]), [1, 2, 3, 0]).expandDims(0);
 }

@@ -46,7 +46,7 @@ describe('CAM methods: bad input gets typed errors, and nothing leaks', () => {
 
     for (const name of METHODS) {
       const cases: [string, () => tf.Tensor, number, new (...args: never[]) => TfxaiError, RegExp][] = [
-        ['rank 2', () => tf.zeros([6, 6]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\); got rank 2/],
+        ['rank 2', () => tf.zeros([6, 6]), 0, InvalidInputError, /rank 4 \(N, H, W, C\) or 3 \(H, W, C\)(, as the model takes images)?; got rank 2/],
         ['rank 5', () => tf.zeros([1, 1, 6, 6, 2]), 0, InvalidInputError, /got rank 5/],
         ['NaN', () => tf.tidy(() => seededImages(1).mul(tf.tensor1d([1, NaN]))), 0, InvalidInputError, /holds NaN.*only finite values/],
         ['Infinity', () => tf.fill([1, 6, 6, 2], Infinity), 0, InvalidInputError, /holds Infinity/],
