@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, TfxaiError, type ModelAdapter } from '@tfxai/core';
+import { InvalidInputError, TfxaiError, type ImageBatch, type ModelAdapter } from '@tfxai/core';
 
 /**
  * The target-class score of `count` perturbed images, built and evaluated
  * `batchSize` at a time: one model call per batch, never one per image.
- * @param build makes the images of rows [start, end) as one (end - start, H, W, C) batch, inside a tidy
+ * @param build makes the images of rows [start, end) as one (end - start, H, W, C) batch ((end - start, D, H, W, C) for volumes), inside a tidy
  */
 export async function targetScoresInBatches(
   adapter: ModelAdapter,
@@ -12,7 +12,7 @@ export async function targetScoresInBatches(
   batchSize: number,
   target: number,
   numClasses: number,
-  build: (start: number, end: number) => tf.Tensor4D,
+  build: (start: number, end: number) => ImageBatch,
 ): Promise<Float64Array> {
   const scores = new Float64Array(count);
   for (let start = 0; start < count; start += batchSize) {

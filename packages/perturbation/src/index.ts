@@ -1,5 +1,6 @@
 export * from './segmentation.js';
 export * from './slic.js';
+export * from './slic-volume.js';
 export * from './lab-color.js';
 export * from './superpixels.js';
 export * from './fill.js';

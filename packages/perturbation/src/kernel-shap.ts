@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Heatmap } from '@tfxai/core';
 import {
   checkFiniteHeatmap,
   checkFiniteResult,
-  minMaxNormalize,
+  normalizeHeatmap,
   seededRandom,
+  type Heatmap,
+  type ImageBatch,
   withPreparedBatch,
   type AttributionResult,
   type PreparedBatch,
@@ -55,7 +56,8 @@ export class KernelShap implements XaiMethod {
   /**
    * The Shapley values painted on their superpixels (as `map` says), min-max
    * normalised to [0, 1]. Cost: 2 + min(numSamples, 2^M - 2) model evaluations, in calls of `batchSize`.
-   * @param image (1, H, W, C) or (H, W, C)
+   * A volume gives a (D, H, W) map of its supervoxels.
+   * @param image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    * @param eps normalisation epsilon (default 1e-8)
    */
@@ -66,14 +68,14 @@ export class KernelShap implements XaiMethod {
     const { segmentation, shapValues } = await this.explain(image, classIndex);
     const shown = shapValues.map((phi) => (this.options.map === 'absolute' ? Math.abs(phi) : this.options.map === 'positive' ? Math.max(0, phi) : phi));
     const painted = paintSegments(segmentation, shown);
-    const heatmap = minMaxNormalize(painted, eps);
+    const heatmap = normalizeHeatmap(painted, eps);
     painted.dispose();
     return checkFiniteHeatmap(heatmap, this.name);
   }
 
   /**
-   * Shapley values of the superpixels of one image for one class.
-   * @param image (1, H, W, C) or (H, W, C)
+   * Shapley values of the superpixels of one image (supervoxels of one volume) for one class.
+   * @param image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    */
   explain(image: tf.Tensor, classIndex: number): Promise<KernelShapExplanation> {
@@ -105,10 +107,11 @@ export class KernelShap implements XaiMethod {
   }
 
   /**
-   * Per-pixel attributions (N, H, W, C): each superpixel's Shapley value spread
-   * evenly over its pixels and channels, so they sum to F(x) - F(all hidden);
-   * `convergenceDelta` is that sum minus F(x) - F(all hidden) (zero up to rounding).
-   * @param images (N, H, W, C) or (H, W, C)
+   * Per-pixel attributions (N, H, W, C), per-voxel (N, D, H, W, C) for volumes: each
+   * superpixel's Shapley value spread evenly over its pixels and channels, so they sum
+   * to F(x) - F(all hidden); `convergenceDelta` is that sum minus F(x) - F(all hidden)
+   * (zero up to rounding). Each example is explained on its own.
+   * @param images (N, H, W, C) or (H, W, C); volumes (N, D, H, W, C) or (D, H, W, C)
    * @param targets one class for every image, or one per image
    */
   async attribute(images: tf.Tensor, targets: number | readonly number[]): Promise<AttributionResult> {
@@ -117,8 +120,10 @@ export class KernelShap implements XaiMethod {
   }
 
   async #attributeBatch({ batch, targets: classes }: PreparedBatch): Promise<AttributionResult> {
-    const [n, height, width, channels] = batch.shape;
-    const rows: tf.Tensor4D[] = [];
+    const [n, ...rest] = batch.shape;
+    const size = rest.slice(0, -1);
+    const channels = rest[rest.length - 1]!;
+    const rows: ImageBatch[] = [];
     try {
       const convergenceDelta: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -131,12 +136,12 @@ export class KernelShap implements XaiMethod {
         }
         const sizes = segmentSizes(explanation.segmentation);
         const perPixel = explanation.shapValues.map((phi, k) => phi / (sizes[k]! * channels));
-        const attribution = tf.tidy(() => paintSegments(explanation.segmentation, perPixel).reshape([1, height, width, 1]).tile([1, 1, 1, channels]) as tf.Tensor4D);
+        const attribution = tf.tidy(() => paintSegments(explanation.segmentation, perPixel).reshape([1, ...size, 1]).tile([1, ...size.map(() => 1), channels]) as ImageBatch);
         rows.push(attribution);
         const total = perPixel.reduce((acc, v, k) => acc + v * sizes[k]! * channels, 0);
         convergenceDelta.push(total - (explanation.prediction - explanation.baseValue));
       }
-      return { attributions: tf.concat(rows) as tf.Tensor4D, convergenceDelta };
+      return { attributions: tf.concat(rows) as ImageBatch, convergenceDelta };
     } finally {
       tf.dispose(rows);
     }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Heatmap } from '@tfxai/core';
-import { checkFiniteHeatmap, minMaxNormalize, seededRandom, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
+import { checkFiniteHeatmap, normalizeHeatmap, seededRandom, type Heatmap, type MethodServices, type ModelAdapter, type ModelLike, type XaiMethod } from '@tfxai/core';
 import { resolveLimeOptions, type LimeOptions, type ResolvedLimeOptions } from './lime-options.js';
 import { paintSegments, type Segmentation } from './segmentation.js';
 import { SuperpixelExperiment } from './superpixel-experiment.js';
@@ -12,7 +11,7 @@ export type LimePolarity = 'pro' | 'con';
 
 /** LIME's local linear model of one class around one image. */
 export interface LimeExplanation {
-  /** The superpixels the weights refer to. */
+  /** The superpixels (supervoxels for a volume) the weights refer to. */
   segmentation: Segmentation;
   /** One weight per superpixel: the change in the class score the surrogate gives for showing it. */
   weights: number[];
@@ -66,8 +65,8 @@ export class Lime implements XaiMethod {
    * The superpixels' weights (negated for Con) min-max normalised (`map: 'weights'`,
    * the default); with `map: 'mask'`, AUCMEDI's binary mask of up to `numFeatures`
    * superpixels with positive (Pro) or negative (Con) weight. Cost: numSamples model evaluations
-   * (the all-on sample is the image itself), in calls of `batchSize`.
-   * @param image (1, H, W, C) or (H, W, C)
+   * (the all-on sample is the image itself), in calls of `batchSize`. A volume gives a (D, H, W) map of its supervoxels.
+   * @param image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    * @param eps normalisation epsilon for `map: 'weights'` (default 1e-8)
    */
@@ -79,7 +78,7 @@ export class Lime implements XaiMethod {
     const { segmentation, weights } = explanation;
     if (this.options.map === 'weights') {
       const signed = paintSegments(segmentation, weights.map((w) => (this.polarity === 'pro' ? w : -w)));
-      const heatmap = minMaxNormalize(signed, eps);
+      const heatmap = normalizeHeatmap(signed, eps);
       signed.dispose();
       return checkFiniteHeatmap(heatmap, this.name);
     }
@@ -88,8 +87,8 @@ export class Lime implements XaiMethod {
   }
 
   /**
-   * The fitted local model: one weight per superpixel, intercept, fit score.
-   * @param image (1, H, W, C) or (H, W, C)
+   * The fitted local model: one weight per superpixel (supervoxel), intercept, fit score.
+   * @param image (1, H, W, C) or (H, W, C); a volume (1, D, H, W, C) or (D, H, W, C)
    * @param classIndex the class to explain
    */
   explain(image: tf.Tensor, classIndex: number): Promise<LimeExplanation> {

@@ -31,3 +31,28 @@ export function windowSpans(size: number, patch: number, stride: number, edge: E
   }
   return spans;
 }
+
+/**
+ * Every window of an image (H, W) or a volume (D, H, W): the product of each
+ * axis's {@link windowSpans}, the first axis outermost (rows, then columns; for
+ * a volume slices, then rows, then columns), so every pixel (voxel) is covered.
+ * @param size the spatial shape; @param patch and @param stride one entry per axis
+ */
+export function windowBoxes(size: readonly number[], patch: readonly number[], stride: readonly number[], edge: EdgeWindows): Span[][] {
+  const axes = size.map((side, axis) => windowSpans(side, patch[axis]!, stride[axis]!, edge));
+  return axes.reduce<Span[][]>((boxes, spans) => boxes.flatMap((box) => spans.map((span) => [...box, span])), [[]]);
+}
+
+/**
+ * Calls `run(start, length)` for each contiguous run of a box in the row-major
+ * flat index of `size` (one run per row of the box: along the last axis).
+ */
+export function forEachBoxRun(box: readonly Span[], size: readonly number[], run: (start: number, length: number) => void): void {
+  const last = box.length - 1;
+  const { start: first, end } = box[last]!;
+  const visit = (axis: number, offset: number): void => {
+    if (axis === last) return run(offset * size[last]! + first, end - first);
+    for (let i = box[axis]!.start; i < box[axis]!.end; i++) visit(axis + 1, offset * size[axis]! + i);
+  };
+  visit(0, 0);
+}

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { UnsupportedModelError, assertSingleImage, modelSpatialRank, withPreparedBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
+import { assertSingleImage, modelSpatialRank, withPreparedBatch, type ImageBatch, type MethodServices, type ModelAdapter } from '@tfxai/core';
 import { checkFiniteScores } from './batched-scores.js';
 
-/** The one image a perturbation method explains, checked by the core lifecycle. */
+/** The one image (or volume) a perturbation method explains, checked by the core lifecycle. */
 export interface PreparedImage {
-  /** (1, H, W, C), float32, finite, fitting the model. Owned by the lifecycle: do not dispose. */
-  readonly batch: tf.Tensor4D;
+  /** (1, H, W, C), or (1, D, H, W, C) for a volume; float32, finite, fitting the model. Owned by the lifecycle: do not dispose. */
+  readonly batch: ImageBatch;
   /** The checked class index. */
   readonly target: number;
   /** The model's scores of the image, every class (finite). */
@@ -44,10 +44,7 @@ export async function withSingleImage<T>(
     },
   };
   try {
-    return await withPreparedBatch(recording, services, image, classIndex, async ({ batch: prepared, spatialRank, targets }) => {
-      // Volumes arrive with the volume contract; until the perturbation methods handle them they say so.
-      if (spatialRank === 3) throw new UnsupportedModelError('perturbation methods do not take volumes yet');
-      const batch = prepared as tf.Tensor4D;
+    return await withPreparedBatch(recording, services, image, classIndex, async ({ batch, targets }) => {
       const scoresTensor = recorded ?? tf.tidy(() => adapter.predict(batch));
       const scores = await scoresTensor.data<'float32'>();
       if (scoresTensor !== recorded) scoresTensor.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, checkOptions, gaussianBlur, type OptionSpec } from '@tfxai/core';
-import { rgbToLab } from './lab-color.js';
+import { colourFeatures } from './colour-features.js';
 import { relabel, type Segmentation } from './segmentation.js';
 
 /**
@@ -28,7 +28,7 @@ export interface SlicOptions {
    * Default: 'lab'.
    */
   colorSpace?: 'lab' | 'raw';
-  /** Split disconnected pieces of a superpixel and merge tiny ones into a neighbour. Default: true. */
+  /** Split disconnected pieces of a superpixel (supervoxel) and merge tiny ones into a neighbour. Default: true. */
   enforceConnectivity?: boolean;
   /** Pieces smaller than this fraction of the mean superpixel size are merged into a neighbour. Default: 0.5. */
   minSizeFactor?: number;
@@ -55,7 +55,7 @@ export const SLIC_OPTIONS: readonly OptionSpec[] = Object.freeze([
   { name: 'maxIterations', type: 'integer', min: 1, default: SLIC_DEFAULTS.maxIterations, doc: 'k-means iterations (stops early when no pixel moves)' },
   { name: 'sigma', type: 'number', min: 0, default: SLIC_DEFAULTS.sigma, doc: 'Gaussian smoothing before segmenting' },
   { name: 'colorSpace', type: 'choice', choices: ['lab', 'raw'], default: SLIC_DEFAULTS.colorSpace, doc: "`'lab'` for 3-channel images, or the channels scaled to [0, 100]" },
-  { name: 'enforceConnectivity', type: 'boolean', default: SLIC_DEFAULTS.enforceConnectivity, doc: 'every superpixel one 4-connected region' },
+  { name: 'enforceConnectivity', type: 'boolean', default: SLIC_DEFAULTS.enforceConnectivity, doc: 'every superpixel one 4-connected region (supervoxels: 6-connected)' },
   { name: 'minSizeFactor', type: 'number', min: 0, max: 1, default: SLIC_DEFAULTS.minSizeFactor, doc: 'pieces smaller than this fraction of the mean superpixel size are merged into a neighbour' },
 ] satisfies OptionSpec[]);
 
@@ -165,32 +165,6 @@ export function slicFromPixels(pixels: ArrayLike<number>, height: number, width:
   return relabel(labels, height, width);
 }
 
-/** Per-pixel colour features: CIE Lab for RGB, else channels scaled to [0, 100]. */
-function colourFeatures(pixels: ArrayLike<number>, n: number, channels: number, colorSpace: 'lab' | 'raw'): Float64Array {
-  if (pixels.length !== n * channels) throw new InvalidInputError(`expected ${n * channels} pixel values, got ${pixels.length}`);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = pixels[i]!;
-    if (!Number.isFinite(v)) throw new InvalidInputError(`image holds ${v} at flat index ${i}; only finite values are allowed`);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  // Bring values to [0, 1]: [0, 1] images as they are, [0, 255] images divided by 255, others min-max.
-  const [offset, scale] = min >= 0 && max <= 1 ? [0, 1] : min >= 0 && max <= 255 ? [0, 1 / 255] : [min, max > min ? 1 / (max - min) : 0];
-  const unit = (v: number) => (v - offset) * scale;
-  const features = new Float64Array(n * channels);
-  for (let p = 0; p < n; p++) {
-    const at = p * channels;
-    if (colorSpace === 'lab' && channels === 3) {
-      features.set(rgbToLab(unit(pixels[at]!), unit(pixels[at + 1]!), unit(pixels[at + 2]!)), at);
-    } else {
-      for (let j = 0; j < channels; j++) features[at + j] = 100 * unit(pixels[at + j]!);
-    }
-  }
-  return features;
-}
-
 /** Squared colour gradient by central differences (edges clamped). */
 function gradientMagnitude(features: Float64Array, height: number, width: number, f: number): Float64Array {
   const out = new Float64Array(height * width);
@@ -230,14 +204,16 @@ function updateCentres(centres: Float64Array, labels: Int32Array, features: Floa
 }
 
 /**
- * Gives every 4-connected piece of a label its own label, then merges each
+ * Gives every 4-connected piece of a label (6-connected in a volume of `depth`
+ * slices, row-major (D, H, W)) its own label, then merges each
  * piece smaller than `minSize` (smallest first) into its largest neighbouring
  * piece. Achanta et al.'s reference code merges into the first neighbour met
  * in scan order instead, which on noisy images chains tiny pieces into one.
  * @returns labels 0, 1, ... numbered in order of first appearance
  */
-export function enforceConnectivity(labels: Int32Array, height: number, width: number, minSize: number): Int32Array {
+export function enforceConnectivity(labels: Int32Array, height: number, width: number, minSize: number, depth = 1): Int32Array {
   const n = labels.length;
+  const plane = height * width;
   const piece = new Int32Array(n).fill(-1);
   const queue = new Int32Array(n);
   const sizes: number[] = [];
@@ -249,8 +225,10 @@ export function enforceConnectivity(labels: Int32Array, height: number, width: n
     let [head, tail] = [0, 1];
     while (head < tail) {
       const p = queue[head++]!;
-      const [r, c] = [Math.floor(p / width), p % width];
-      for (const q of [c > 0 ? p - 1 : -1, r > 0 ? p - width : -1, c < width - 1 ? p + 1 : -1, r < height - 1 ? p + width : -1]) {
+      const [d, r, c] = [Math.floor(p / plane), Math.floor(p / width) % height, p % width];
+      // The 2-D order (left, up, right, down) first, then the slices before and after (none for an image).
+      const around = [c > 0 ? p - 1 : -1, r > 0 ? p - width : -1, c < width - 1 ? p + 1 : -1, r < height - 1 ? p + width : -1, d > 0 ? p - plane : -1, d < depth - 1 ? p + plane : -1];
+      for (const q of around) {
         if (q >= 0 && piece[q]! < 0 && labels[q] === labels[start]) {
           piece[q] = id;
           queue[tail++] = q;
@@ -259,10 +237,10 @@ export function enforceConnectivity(labels: Int32Array, height: number, width: n
     }
     sizes.push(tail);
   }
-  // Which pieces touch which (right and down neighbours see every adjacent pair once).
+  // Which pieces touch which (right, down and next-slice neighbours see every adjacent pair once).
   const neighbours = sizes.map(() => new Set<number>());
   for (let p = 0; p < n; p++) {
-    for (const q of [p % width < width - 1 ? p + 1 : -1, p + width < n ? p + width : -1]) {
+    for (const q of [p % width < width - 1 ? p + 1 : -1, Math.floor(p / width) % height < height - 1 ? p + width : -1, p + plane < n ? p + plane : -1]) {
       if (q >= 0 && piece[q] !== piece[p]) {
         neighbours[piece[p]!]!.add(piece[q]!);
         neighbours[piece[q]!]!.add(piece[p]!);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelAdapter } from '@tfxai/core';
+import type { ImageBatch, ModelAdapter } from '@tfxai/core';
 import { targetScoresInBatches } from './batched-scores.js';
 import { fillImage } from './fill.js';
 import type { Segmentation } from './segmentation.js';
@@ -9,7 +9,7 @@ import { segmentImage } from './superpixels.js';
 import type { PreparedImage } from './single-image.js';
 
 /**
- * One image ready for coalition experiments: checked, segmented, its class
+ * One image (or volume) ready for coalition experiments: checked, segmented, its class
  * checked and its own score known. Owns tensors: call {@link dispose}.
  */
 export class SuperpixelExperiment {
@@ -21,7 +21,7 @@ export class SuperpixelExperiment {
     readonly numClasses: number,
     private readonly adapter: ModelAdapter,
     private readonly batchSize: number,
-    private readonly perturbation: SuperpixelPerturbation,
+    private readonly perturbation: SuperpixelPerturbation<ImageBatch>,
     private readonly owned: tf.Tensor[],
   ) {}
 
@@ -38,7 +38,7 @@ export class SuperpixelExperiment {
       const segmentation = await segmentImage(options.segmentation, batch);
       const background = fillImage(batch, options.fill, options.blurSigma, { pixels, segmentation });
       owned.push(background);
-      const perturbation = new SuperpixelPerturbation(batch, background, segmentation);
+      const perturbation = new SuperpixelPerturbation<ImageBatch>(batch, background, segmentation);
       return new SuperpixelExperiment(segmentation, scores[target]!, target, scores.length, adapter, options.batchSize, perturbation, owned);
     } catch (error) {
       tf.dispose(owned);

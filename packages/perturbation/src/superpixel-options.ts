@@ -4,11 +4,14 @@ import { checkSegmentationSpec, type SegmentationSpec } from './superpixels.js';
 
 /** Options LIME and KernelSHAP share: superpixels, what hides them, batching, seed. */
 export interface SuperpixelMethodOptions extends MethodOptions {
-  /** SLIC options ({@link SlicOptions}, defaults there) or a label map (H, W) of integer superpixel labels. Default: SLIC with its defaults. */
+  /**
+   * SLIC options ({@link SlicOptions}, defaults there) or a label map (H, W) of integer superpixel labels.
+   * For volumes: the same SLIC options run 3-D SLIC (supervoxels), or a label volume (D, H, W). Default: SLIC with its defaults.
+   */
   segmentation?: SegmentationSpec;
   /** What hidden superpixels show: a constant, 'mean' (the image's mean colour), 'blur' or 'segment-mean' (each superpixel's mean colour, LIME's `hide_color=None`). Default: 'mean'; AUCMEDI's is 0. */
   fill?: SuperpixelFill;
-  /** Gaussian sigma in pixels for fill 'blur'. Default: the image's shorter side / 16, at least 1. */
+  /** Gaussian sigma in pixels (voxels) for fill 'blur'. Default: the image's shorter side (a volume's shortest) / 16, at least 1. */
   blurSigma?: number;
   /** Perturbed images per model call. Default: 32. */
   batchSize?: number;
@@ -37,9 +40,9 @@ export const SUPERPIXEL_OPTIONS: readonly OptionSpec[] = Object.freeze([
   {
     name: 'segmentation',
     type: 'custom',
-    typeDoc: 'SLIC options `{ nSegments, compactness, maxIterations, sigma, colorSpace, enforceConnectivity, minSizeFactor }`, or a label map (H, W)',
-    defaultDoc: 'SLIC with its defaults (about 50 superpixels)',
-    doc: 'the superpixels whose presence is switched on and off',
+    typeDoc: 'SLIC options `{ nSegments, compactness, maxIterations, sigma, colorSpace, enforceConnectivity, minSizeFactor }`, or a label map (H, W); for volumes the same SLIC options (3-D SLIC) or a label volume (D, H, W)',
+    defaultDoc: 'SLIC with its defaults (about 50 superpixels; supervoxels for volumes)',
+    doc: 'the superpixels (supervoxels) whose presence is switched on and off',
     check: (value) => void checkSegmentationSpec(value as SegmentationSpec),
   },
   {
@@ -50,7 +53,7 @@ export const SUPERPIXEL_OPTIONS: readonly OptionSpec[] = Object.freeze([
     doc: "what a hidden superpixel shows: a constant, the image's mean colour (fits any input range), a blurred copy, or its own mean colour (lime's `hide_color=None`); AUCMEDI's is `0`",
     check: (value) => void checkFill(value as SuperpixelFill, true),
   },
-  { name: 'blurSigma', type: 'number', min: 0, minExclusive: true, defaultDoc: "the image's shorter side / 16, at least 1", doc: "Gaussian sigma in pixels for `fill: 'blur'`" },
+  { name: 'blurSigma', type: 'number', min: 0, minExclusive: true, defaultDoc: "the image's shorter side (a volume's shortest) / 16, at least 1", doc: "Gaussian sigma in pixels (voxels) for `fill: 'blur'`" },
   { name: 'batchSize', type: 'integer', min: 1, default: SUPERPIXEL_DEFAULTS.batchSize, doc: 'perturbed images per model call; results do not depend on it' },
   {
     name: 'seed',
