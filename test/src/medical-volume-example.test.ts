@@ -14,21 +14,22 @@ const volumes = path.join(example, 'volumes');
 const MODEL = path.join(example, 'model/model.json');
 interface WorldEntry { class: number; voxelBox: { i: [number, number]; j: [number, number]; k: [number, number] }; worldCentre: number[] }
 const boxes = JSON.parse(await readFile(path.join(volumes, 'boxes-world.json'), 'utf8')) as Record<string, WorldEntry>;
-const names = Object.keys(boxes).sort();
-const inputs = names.map((name) => path.join(volumes, name));
+const allNames = Object.keys(boxes).sort();
+/** IG's 50 model passes per volume take about 25 s a volume on the cpu backend: there it explains one volume per class. */
+const onePerClass = allNames.filter((name) => name.endsWith('-01.nii.gz'));
 const SIZE = 24;
 const MARGIN = 1;
 
 /** Chance that a voxel drawn uniformly falls in a structure's box grown by the margin, averaged over the volumes. */
-const chance = names.reduce((sum, name) => {
+const chanceOf = (names: readonly string[]) => names.reduce((sum, name) => {
   const { i, j, k } = boxes[name]!.voxelBox;
   return sum + [i, j, k].reduce((p, [lo, hi]) => p * (Math.min(hi + MARGIN, SIZE - 1) - Math.max(lo - MARGIN, 0) + 1), 1) / SIZE ** 3;
 }, 0) / names.length;
 
-/** The cases: a gradient method at voxel resolution and a CAM at the feature grid (6^3, resized trilinearly back). */
+/** The cases: a gradient method at voxel resolution and a CAM at the feature grid (6^3, resized trilinearly back); at most one miss in nine. */
 const CASES = [
-  { method: 'integrated-gradients', atLeast: 8 },
-  { method: 'gradcam', atLeast: 8 },
+  { method: 'integrated-gradients', cpu: onePerClass },
+  { method: 'gradcam', cpu: allNames },
 ];
 
 describe('the 3-D example through explainMedical: NIfTI heatmaps on the scan grid, peaks on the structure', function () {
@@ -37,9 +38,12 @@ describe('the 3-D example through explainMedical: NIfTI heatmaps on the scan gri
   beforeEach(async () => (folder = await mkdtemp(path.join(tmpdir(), 'tfxai-volume-example-'))));
   afterEach(async () => rm(folder, { recursive: true, force: true }));
 
-  forEachBackend(() => {
-    for (const { method, atLeast } of CASES) {
-      it(`${method}: every map has the source's shape and affine, spans [0, 1] over the volume, and its peak is on the structure (at least ${atLeast} of 9)`, async () => {
+  forEachBackend((backend) => {
+    for (const { method, cpu } of CASES) {
+      const names = backend === 'cpu' ? cpu : allNames;
+      const atLeast = names.length - Math.floor(names.length / 9);
+      const inputs = names.map((name) => path.join(volumes, name));
+      it(`${method}: every map has the source's shape and affine, spans [0, 1] over the volume, and its peak is on the structure (at least ${atLeast} of ${names.length})`, async () => {
         const out = path.join(folder, method);
         // [0, 1] voxels -> window 0.5 +- 0.5 -> 0..255 -> the model's tfxai.json (rescale) -> the voxels the model was trained on.
         const result = await expectNoLeak(() => explainMedical({ inputs, model: MODEL, method, window: { center: 0.5, width: 1 }, outDir: out }));
@@ -78,8 +82,9 @@ describe('the 3-D example through explainMedical: NIfTI heatmaps on the scan gri
             expect(Math.hypot(...world.map((v, n) => v - truth.worldCentre[n]!))).to.be.at.most(halfDiagonal + 1e-3);
           }
         }
+        const chance = chanceOf(names);
         expect(chance).to.be.below(0.1);
-        expect(hits, `${method}: peaks on the structure ${hits}/9 (chance ${(100 * chance).toFixed(1)}%)`).to.be.at.least(atLeast);
+        expect(hits, `${method}: peaks on the structure ${hits}/${names.length} (chance ${(100 * chance).toFixed(1)}%)`).to.be.at.least(atLeast);
       });
     }
   });
