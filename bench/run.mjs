@@ -10,7 +10,9 @@
 //   node bench/run.mjs --out FILE      where the JSON goes (default bench-results/bench-<time>.json)
 //   node bench/browser.mjs [--quick]   only the browser rows (webgl, wasm in Chromium; also run by the full bench)
 //
-// At the end it runs bench/pipeline-workers.mjs, bench/occlusion-reuse.mjs and bench/reference.mjs (IG, SmoothGrad, occlusion vs PyTorch, when
+// At the end it runs bench/pipeline-workers.mjs, bench/volumes.mjs (the 3-D rows: IG, Grad-CAM and
+// occlusion on a 64^3 volume, IG on 128^3), bench/occlusion-reuse.mjs and bench/reference.mjs (IG,
+// SmoothGrad, occlusion vs PyTorch, when
 // python3-torch is installed, and the physical limit, with 1 wasm thread and every core).
 //
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
@@ -241,6 +243,15 @@ async function main() {
   console.log('\nDecoder pipeline, worker threads:');
   const workers = spawnSync(process.execPath, [join(here, 'pipeline-workers.mjs'), ...(args.quick ? ['--quick'] : []), '--out', workersOut], { stdio: ['ignore', 'inherit', 'inherit'] });
   const pipelineWorkers = workers.status === 0 ? JSON.parse(readFileSync(workersOut, 'utf8')) : { failed: `exit ${workers.status}` };
+  // The 3-D rows (issue 10): IG, Grad-CAM and occlusion on a 64^3 volume, IG on 128^3 (chunked), wasm and cpu.
+  const volumesOut = out.replace(/\.json$/, '') + '.volumes.json';
+  console.log('\nVolumes (3-D CNN):');
+  const volumesBackends = backends.filter((b) => b === 'wasm' || b === 'cpu');
+  let volumeRows = { skipped: 'neither wasm nor cpu among the backends run' };
+  if (volumesBackends.length) {
+    const volumesRun = spawnSync(process.execPath, [join(here, 'volumes.mjs'), ...(args.quick ? ['--quick'] : []), '--backend', volumesBackends.join(','), '--out', volumesOut], { stdio: ['ignore', 'inherit', 'inherit'] });
+    volumeRows = volumesRun.status === 0 ? JSON.parse(readFileSync(volumesOut, 'utf8')) : { failed: `exit ${volumesRun.status}` };
+  }
   // The browser rows (webgl and wasm in headless Chromium): their own script, skipped without Chromium.
   const browserOut = out.replace(/\.json$/, '') + '.browser.json';
   console.log('\nIn the browser (headless Chromium):');
@@ -262,7 +273,7 @@ async function main() {
     const run = spawnSync(process.execPath, [join(here, 'occlusion-reuse.mjs'), ...(args.quick ? ['--quick'] : []), '--out', reuseOut], { stdio: ['ignore', 'inherit', 'inherit'] });
     occlusionReuse = run.status === 0 ? JSON.parse(readFileSync(reuseOut, 'utf8')) : { failed: `exit ${run.status}` };
   }
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, browserRows, reference, occlusionReuse }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, volumeRows, browserRows, reference, occlusionReuse }, null, 2));
   console.log(`\nJSON: ${out}`);
 }
 

@@ -9,12 +9,17 @@
 // to preprocess and names the classes, the overlay alpha is the decoder's
 // default, and every method runs with its own defaults (no options). A map
 // that comes out flat is labelled as such.
+//
+// Then the 3-D example (examples/synthetic-volumes/demo-volumes.mjs): its
+// model explains its NIfTI volumes as volumes, writing NIfTI heatmaps on each
+// scan's grid and affine, and pictures of the planes through each peak.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { DEFAULT_OVERLAY_ALPHA, xaiDecoder } from '@tfxai/node';
 import { defaultRegistry } from 'tfxai';
+import { explainExampleVolumes } from './synthetic-volumes/demo-volumes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = path.join(ROOT, 'examples/synthetic-shapes');
@@ -118,3 +123,5 @@ await sharp({ create: { width: Math.max(...sizes.map((s) => s.width)), height: s
 console.log(`\nOverlays (alpha ${DEFAULT_OVERLAY_ALPHA}, jet): ${OUT}/<method>/<image>.png`);
 console.log(`Contact sheets, one per image: ${sheets}/`);
 console.log(`Everything on one page: ${overview}`);
+
+await explainExampleVolumes(path.join(OUT, 'volumes'), { registry });

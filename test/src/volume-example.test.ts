@@ -4,26 +4,10 @@ import { expect } from 'chai';
 import { readNifti, voxelToWorld } from '@tfxai/node';
 import { withTfxaiKernels } from 'tfxai';
 import { expectAllClose, forEachBackend } from '@tfxai/test-utils';
+import { SIZE, loadVolumeModel, readNpy, volumeDir, volumeIndex } from './volumes-example.js';
 
-// The 3-D example (examples/synthetic-volumes): its helpers are plain .mjs files, imported by URL.
-const exampleDir = new URL('../../examples/synthetic-volumes/', import.meta.url);
-const volumeDir = new URL('volumes/', exampleDir);
-const { loadVolumeModel } = (await import(new URL('load-model.mjs', exampleDir).href)) as { loadVolumeModel(): Promise<tf.LayersModel> };
-interface Entry { class: number; className: string; box: { depth: number; row: number; column: number; size: number }; scores: number[] }
-const index = JSON.parse(await readFile(new URL('boxes.json', volumeDir), 'utf8')) as Record<string, Entry>;
 const world = JSON.parse(await readFile(new URL('boxes-world.json', volumeDir), 'utf8')) as Record<string, { worldCentre: number[] }>;
-const SIZE = 24;
-
-/** A little-endian float32 .npy (format 1.0), as @tfxai/node's encodeNpy writes it: the header's shape and the data. */
-async function readNpy(name: string): Promise<{ shape: number[]; values: Float32Array }> {
-  const bytes = await readFile(new URL(name, volumeDir));
-  const headerLength = bytes.readUInt16LE(8);
-  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  expect(header).to.contain("'descr': '<f4'");
-  const shape = header.match(/'shape': \(([^)]*)\)/)![1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const data = bytes.subarray(10 + headerLength);
-  return { shape, values: new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) };
-}
+const index = volumeIndex;
 
 describe('the 3-D example model (examples/synthetic-volumes)', () => {
   it('its .nii.gz volumes hold the .npy voxels, and each structure box centre maps to the recorded world coordinates', async () => {

@@ -94,9 +94,10 @@ Run:
   -h, --help                  This help
 
 NIfTI and DICOM (inputs .nii, .nii.gz, .dcm, or a folder holding one DICOM series;
-see docs/medical-images.md). A 2-D model explains each slice; the slice maps become
-<name>.nii.gz (float32 0..1 on the scan's own voxel grid and affine) and <name>.png
-(the three planes through the peak, with a colour bar). 3-D models: not yet.
+see docs/medical-images.md). A 2-D model explains each slice; a 3-D model the whole
+volume, resized trilinearly to its grid and the map back. Outputs: <name>.nii.gz
+(float32 0..1 on the scan's own voxel grid and affine) and <name>.png (the three
+planes through the peak, with a colour bar).
       --slice-axis <plane>    axial | coronal | sagittal: the slices the 2-D model sees
                               (default: axial)
       --window <c,w|preset>   Intensity window center,width, or a CT preset: lung (-600,1500),

@@ -68,10 +68,14 @@ export function medicalReportLines(result: MedicalExplainResult): string[] {
   const lines: string[] = [];
   for (const s of result.samples) {
     if (s.status !== 'done') continue;
-    const classes = Object.entries(s.classSlices ?? {}).map(([c, n]) => `class ${c} on ${n}`).join(', ');
+    const classes = s.volume
+      ? `class ${s.volume.classes.join(', ')}`
+      : Object.entries(s.classSlices ?? {}).map(([c, n]) => `class ${c} on ${n}`).join(', ');
+    // A 3-D model sees the scan whole (resized to its grid); a 2-D model sees slices.
+    const seen = s.volume ? `, whole volume on the 3-D model's ${s.volume.modelGrid.join('x')} grid` : s.sliceAxis ? `, ${s.sliceAxis} slices` : '';
     lines.push(
       `${s.sample}: ${s.dims!.join('x')} voxels (${s.affineSource} affine), ${s.intensity}` +
-        `${s.sliceAxis ? `, ${s.sliceAxis} slices` : ''}${classes ? ` (${classes})` : ''}; peak at voxel ${s.peak!.voxel.join(',')} = ` +
+        `${seen}${classes ? ` (${classes})` : ''}; peak at voxel ${s.peak!.voxel.join(',')} = ` +
         `(${s.peak!.world.map((v) => v.toFixed(1)).join(', ')}) mm RAS` +
         `${s.peak!.slicesAtMaximum > 1 ? ` (the first of ${s.peak!.slicesAtMaximum} slices whose own map reaches 1)` : ''}`,
     );

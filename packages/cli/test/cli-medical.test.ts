@@ -57,4 +57,21 @@ describe('tfxai explain on NIfTI (child process)', () => {
     expect(preset.code).to.equal(2);
     expect(preset.stderr).to.match(/lung, soft-tissue, brain, bone/);
   });
+
+  it('explains a NIfTI volume with a 3-D model as one volume: the summary says so, the map has the scan grid and affine and peaks on the structure', async () => {
+    const example = path.resolve(path.dirname(MODEL), '../../synthetic-volumes');
+    const scan = path.join(example, 'volumes/frame-01.nii.gz');
+    const out = path.join(work, 'volume');
+    const run = await tfxai(['explain', '-m', path.join(example, 'model/model.json'), '--method', 'gradcam', '--window', '0.5,1', '--class', '1', '-o', out, '--json', scan]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.match(/frame-01: 24x24x24 voxels \(sform affine\), window center 0\.5, width 1 \(given\), whole volume on the 3-D model's 24x24x24 grid \(class 1\)/);
+    const json = JSON.parse(run.stdout) as { samples: { volume: { classes: number[] }; peak: { voxel: number[] } }[] };
+    expect(json.samples[0]!.volume.classes).to.deep.equal([1]);
+    const [source, heatmap] = [await readNifti(scan), await readNifti(path.join(out, 'frame-01.class_1.nii.gz'))];
+    expect(heatmap.dims).to.deep.equal(source.dims);
+    for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) expect(heatmap.affine[r]![c]).to.be.closeTo(source.affine[r]![c]!, 1e-5);
+    // The frame's voxel box (examples/synthetic-volumes/volumes/boxes-world.json): i 2..9, j 8..15, k 11..18, one voxel of margin.
+    const [i, j, k] = json.samples[0]!.peak.voxel as [number, number, number];
+    expect(i >= 1 && i <= 10 && j >= 7 && j <= 16 && k >= 10 && k <= 19, `peak ${i},${j},${k}`).to.equal(true);
+  });
 });

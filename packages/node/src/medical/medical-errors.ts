@@ -41,16 +41,16 @@ export class MedicalReadError extends TfxaiError {
 }
 
 /**
- * The model takes volumes (N, D, H, W, C) but the XAI methods accept only
- * 2-D images (N, H, W, C) on this build. When the methods accept 5-D input,
- * `volumeMethodsAvailable()` in medical-explain.ts turns this path on.
+ * A scan that a 3-D model (input (N, D, H, W, C)) cannot take as it is: a
+ * single 2-D image (one slice), or a channel count other than the model's.
+ * Reported per input; the run goes on.
  */
-export class VolumeModelNotSupportedError extends TfxaiError {
-  constructor(readonly inputShape: readonly (number | null)[]) {
-    super(
-      'VOLUME_MODEL_UNSUPPORTED',
-      `3-D models need volume support in the methods: not available yet (the model's input is ` +
-        `[${inputShape.map((d) => d ?? 'null').join(', ')}]); use a 2-D model, which runs slice by slice along --slice-axis`,
-    );
+export class VolumeInputError extends TfxaiError {
+  constructor(
+    /** The file or folder. */
+    readonly input: string,
+    detail: string,
+  ) {
+    super('VOLUME_INPUT_MISMATCH', `cannot explain '${input}' with a 3-D model: ${detail}`);
   }
 }

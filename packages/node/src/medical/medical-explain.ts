@@ -1,15 +1,17 @@
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { TfxaiError, adaptModel, initBackend, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
+import { InvalidOptionError, TfxaiError, adaptModel, initBackend, type ModelAdapter, type ModelLike, type XaiMethod, type XaiRegistry } from '@tfxai/core';
+import { defaultRegistry } from 'tfxai';
 import { removeStaleTempFiles, writeOutputFile } from '../atomic-write.js';
 import { OutputNotWritableError } from '../errors.js';
 import type { ColormapName } from '../colormaps.js';
 import type { DecoderProgress, DecoderResult, XaiDecoderOptions } from '../decoder-options.js';
 import { loadModelFromFile } from '../model-loader.js';
-import { readModelMetadata, type ModelMetadata } from '../model-metadata.js';
+import { readModelMetadata, resolveModelInput, type ModelMetadata } from '../model-metadata.js';
 import { encodeNpy } from '../npy.js';
 import { insideFolder, outputFileName, safeStem } from '../output-naming.js';
+import { loadPluginModule, resolvePluginSpecifier } from '../plugin-modules.js';
 import type { StandardizeMode } from '../preprocessing.js';
 import { xaiDecoder } from '../xai-decoder.js';
 import { voxelToWorld } from './affine.js';
@@ -17,40 +19,32 @@ import { secondaryCaptureSeries } from './dicom-secondary-capture.js';
 import { dicomFileVolume, readDicomSeries } from './dicom-volume.js';
 import { readDicomFile } from './dicom-dataset.js';
 import { applyIntensity, chooseIntensity, describeIntensity, intensityRange } from './intensity.js';
-import { MedicalReadError, VolumeModelNotSupportedError } from './medical-errors.js';
+import { MedicalReadError, VolumeInputError } from './medical-errors.js';
 import { medicalInputKind, medicalInputName, type MedicalInputKind } from './medical-inputs.js';
 import type { IntensityWindow, MedicalVolume } from './medical-volume.js';
 import { encodeNifti1 } from './nifti1-write.js';
 import { readNifti } from './nifti-read.js';
 import { assembleSliceMaps, extractSlices, peakVoxel, sliceLayout, voxelAxisOf, type SliceAxis } from './volume-slices.js';
 import { volumePicture } from './volume-picture.js';
-
-/**
- * Whether the XAI methods accept volumes (N, D, H, W, C). False on this
- * build: a 3-D model (input rank 5) is refused with
- * VolumeModelNotSupportedError before any input is read. The day the
- * methods take 5-D input, return true here and, where {@link explainMedical}
- * checks it, send each windowed volume whole through `resizeVolume` (to the
- * model's D, H, W), the method, and `resizeVolume` back to `volume.dims`;
- * the writers here already take any map on the source grid.
- */
-export function volumeMethodsAvailable(): boolean {
-  return false;
-}
+import { explainVolume, takesVolumes, volumeModelGrid } from './volume-model-explain.js';
 
 /** Options of {@link explainMedical}. `inputs`, `model`, `method` and `outDir` are required. */
 export interface MedicalExplainOptions extends Pick<XaiDecoderOptions, 'model' | 'method' | 'registry' | 'plugins' | 'methodOptions' | 'layerName'> {
   /** NIfTI files (.nii, .nii.gz), DICOM files, or folders holding one DICOM series each. */
   inputs: readonly string[];
-  /** Explain these classes on every slice (files `x.class_<c>.*`). Default: each slice's own top class, counted in the result. */
+  /**
+   * Explain these classes (files `x.class_<c>.*`): on every slice for a 2-D model, on the volume for a 3-D one.
+   * Default: a 2-D model explains each slice's own top class (counted in the result), a 3-D model the volume's top class.
+   */
   classes?: readonly number[];
   /** The model's standardisation of the 0..255 slice images. Default: the model's metadata, else 'none'. */
   standardize?: StandardizeMode;
+  /** A 2-D model's input size and channels, as for images (a 3-D model takes its declared grid and the scan's own channels). */
   inputSize?: readonly [number, number];
   channels?: 1 | 3;
   /** Where outputs go (created if missing). */
   outDir: string;
-  /** The plane a 2-D model sees. Default: 'axial'. */
+  /** The plane a 2-D model sees (a 3-D model sees the whole volume). Default: 'axial'. */
   sliceAxis?: SliceAxis;
   /** Which volume of a 4-D NIfTI file. Default: 0. */
   volumeIndex?: number;
@@ -74,7 +68,7 @@ export interface MedicalExplainOptions extends Pick<XaiDecoderOptions, 'model' |
   dicomOut?: boolean;
   /** Skip inputs whose outputs all exist. Default: false. */
   resume?: boolean;
-  /** Slices explained per call. Default: 16. */
+  /** Slices explained per call by a 2-D model. Default: 16. */
   batchSize?: number;
   /** Called after each input. */
   onProgress?: (progress: DecoderProgress) => void;
@@ -96,9 +90,14 @@ export interface MedicalSampleResult {
   affineSource?: MedicalVolume['affineSource'];
   intensity?: string;
   sliceAxis?: SliceAxis;
-  /** Slices explained for each class (one entry per class seen). */
+  /** 2-D model: slices explained for each class (one entry per class seen). */
   classSlices?: Record<number, number>;
-  /** The heatmap's peak voxel and its world position (mm, RAS) for the first class. */
+  /** 3-D model: the classes explained on the whole volume, and the model's grid [D, H, W] the volume was resized to. */
+  volume?: { classes: number[]; modelGrid: [number, number, number] };
+  /**
+   * The heatmap's peak voxel and its world position (mm, RAS) for the first class. `slicesAtMaximum`: how many
+   * slice maps reach the maximum (2-D model, each slice normalised alone); 1 for a 3-D model (one map, normalised over the volume).
+   */
   peak?: { voxel: [number, number, number]; world: [number, number, number]; slicesAtMaximum: number };
   notes: string[];
 }
@@ -110,7 +109,7 @@ export interface MedicalExplainResult extends Pick<DecoderResult, 'total' | 'don
 
 /** Errors that concern one input: reported in its result while the run goes on. */
 function isPerInputError(error: unknown): error is TfxaiError {
-  return error instanceof MedicalReadError || (error instanceof TfxaiError && (error.code === 'OUTPUT_WRITE_FAILED' || error.code === 'INVALID_INPUT'));
+  return error instanceof MedicalReadError || error instanceof VolumeInputError || (error instanceof TfxaiError && (error.code === 'OUTPUT_WRITE_FAILED' || error.code === 'INVALID_INPUT'));
 }
 
 /** Reads any medical input into a volume. */
@@ -159,14 +158,17 @@ async function allExist(files: readonly string[]): Promise<boolean> {
 
 
 /**
- * `tfxai explain` for NIfTI and DICOM: each input is read with its geometry,
- * windowed to 0..255, cut into slices along `sliceAxis` for the 2-D model,
- * explained slice by slice (each slice map min-max normalised on its own,
- * the 2-D method contract), and the slice maps put back on the source grid:
- * `<name>.nii.gz` (float32 in [0, 1], the source's affine as qform and
- * sform), `<name>.png` (three planes through the peak, overlay, colour bar),
- * `<name>.npy` with `saveMaps`. Per-input errors are reported and the run goes on.
- * @throws VolumeModelNotSupportedError for a 3-D model while {@link volumeMethodsAvailable} is false
+ * `tfxai explain` for NIfTI and DICOM: each input is read with its geometry
+ * and windowed to 0..255. A 2-D model (input (N, H, W, C)) gets it cut into
+ * slices along `sliceAxis`, explained slice by slice (each slice map min-max
+ * normalised on its own, the 2-D method contract), and the slice maps are
+ * put back on the source grid. A 3-D model (input (N, D, H, W, C)) gets it
+ * whole ({@link explainVolume}): resized trilinearly to the model's grid,
+ * explained as one volume, the map resized back and normalised over the
+ * whole volume. Outputs: `<name>.nii.gz` (float32 in [0, 1], the source's
+ * affine as qform and sform), `<name>.png` (three planes through the peak,
+ * overlay, colour bar), `<name>.npy` with `saveMaps`. Per-input errors
+ * (including {@link VolumeInputError}) are reported and the run goes on.
  */
 export async function explainMedical(options: MedicalExplainOptions): Promise<MedicalExplainResult> {
   const started = Date.now();
@@ -186,17 +188,16 @@ export async function explainMedical(options: MedicalExplainOptions): Promise<Me
   const counts = { done: 0, skipped: 0, failed: 0 };
   let aborted = false;
   try {
-    const inputShape = adaptModel(model).inputShape;
-    if (inputShape && inputShape.length === 4) {
-      if (!volumeMethodsAvailable()) throw new VolumeModelNotSupportedError(inputShape);
-    }
+    const adapter = adaptModel(model);
+    // A 3-D model explains each scan whole with one method instance; a 2-D model goes through the image pipeline per batch of slices.
+    const volumeRun = takesVolumes(adapter.inputShape) ? await volumeRunOf(adapter, model, metadata, options) : undefined;
     for (const input of options.inputs) {
       if (options.signal?.aborted) {
         aborted = true;
         break;
       }
       const kind = (await medicalInputKind(input)) ?? 'nifti';
-      const result = await explainOne(input, kind, model, metadata, options);
+      const result = await explainOne(input, kind, model, metadata, options, volumeRun);
       samples.push(result);
       counts[result.status]++;
       const elapsed = (Date.now() - started) / 1000;
@@ -219,7 +220,41 @@ export async function explainMedical(options: MedicalExplainOptions): Promise<Me
   return { samples, total: options.inputs.length, ...counts, seconds: (Date.now() - started) / 1000, aborted };
 }
 
-async function explainOne(input: string, kind: MedicalInputKind, model: ModelLike, metadata: ModelMetadata | undefined, options: MedicalExplainOptions): Promise<MedicalSampleResult> {
+/** What a 3-D model's run shares between scans: the model, the method and the standardisation. */
+interface VolumeRun {
+  adapter: ModelAdapter;
+  method: XaiMethod;
+  standardize: ReturnType<typeof resolveModelInput>['standardize'];
+  /** How the model's input was decided, said in each scan's notes. */
+  note: string;
+}
+
+async function volumeRunOf(adapter: ModelAdapter, model: ModelLike, metadata: ModelMetadata | undefined, options: MedicalExplainOptions): Promise<VolumeRun> {
+  const input = resolveModelInput({ standardize: options.standardize }, metadata ? { metadata, file: 'tfxai.json', kind: 'sidecar' } : undefined);
+  if (options.channels !== undefined && options.channels !== adapter.inputShape![3]) {
+    throw new InvalidOptionError('channels', `the 3-D model takes ${adapter.inputShape![3]} channel(s) and --channels says ${options.channels}; a 3-D model gets the scan's own channels, leave --channels out`);
+  }
+  let method: XaiMethod;
+  if (typeof options.method === 'string') {
+    const registry = options.registry ?? defaultRegistry();
+    for (const plugin of options.plugins ?? []) await loadPluginModule(resolvePluginSpecifier(plugin), registry);
+    const methodOptions = { ...(options.methodOptions ?? {}), ...(options.layerName !== undefined ? { layerName: options.layerName } : {}) };
+    method = registry.decoder(options.method)(model, methodOptions);
+  } else {
+    if (typeof options.method?.computeHeatmap !== 'function') throw new InvalidOptionError('method', 'expected a method name or an object with computeHeatmap(image, classIndex)');
+    method = options.method;
+  }
+  return { adapter, method, standardize: input.standardize, note: input.preprocessingNote.replace(/--standardize/g, 'standardize') };
+}
+
+async function explainOne(
+  input: string,
+  kind: MedicalInputKind,
+  model: ModelLike,
+  metadata: ModelMetadata | undefined,
+  options: MedicalExplainOptions,
+  volumeRun: VolumeRun | undefined,
+): Promise<MedicalSampleResult> {
   const stem = safeStem(medicalInputName(input));
   const classes = options.classes;
   const perClass = classes ?? [undefined];
@@ -234,6 +269,22 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
     const mode = chooseIntensity(volume, { window: options.window, percentiles: options.percentiles });
     const range = intensityRange(volume, mode);
     const display = applyIntensity(volume, mode);
+    if (volumeRun) {
+      const maps = await explainVolume({ source: input, display, dims: volume.dims, channels: volume.channels }, volumeRun.adapter, volumeRun.method, { classes, standardize: volumeRun.standardize });
+      const grid = volumeModelGrid(volumeRun.adapter.inputShape!);
+      const modelGrid: [number, number, number] = [grid.depth ?? volume.dims[2], grid.height ?? volume.dims[1], grid.width ?? volume.dims[0]];
+      const written = await writeOutputs(volume, display, maps.map(({ classIndex, map }) => ({ c: classes ? classIndex : undefined, map, slicesAtMaximum: 1 })), outputsOf, dicomOut, options);
+      return {
+        ...base,
+        status: 'done',
+        ...written,
+        dims: volume.dims,
+        affineSource: volume.affineSource,
+        intensity: describeIntensity(mode, range),
+        volume: { classes: maps.map((m) => m.classIndex), modelGrid },
+        notes: [...notesOf(volume, kind, options), `3-D model: the volume explained whole on the model's ${modelGrid.join('x')} grid (D, H, W = k, j, i), ${volumeRun.note}`],
+      };
+    }
     const sliceAxis = options.sliceAxis ?? 'axial';
     // A one-slice input (an X-ray) is its own one slice, whatever the axis.
     const axis = volume.dims[2] === 1 ? 2 : voxelAxisOf(sliceAxis, volume.affine);
@@ -273,39 +324,59 @@ async function explainOne(input: string, kind: MedicalInputKind, model: ModelLik
         tensor.dispose();
       }
     }
-    const files: string[] = [];
-    let peak: MedicalSampleResult['peak'];
-    // The picture's background: the windowed scan, RGB as its mean.
-    const gray = volume.channels === 1 ? display : Float32Array.from({ length: display.length / 3 }, (_, n) => (display[3 * n]! + display[3 * n + 1]! + display[3 * n + 2]!) / 3);
-    for (const c of perClass) {
-      const map = assembleSliceMaps(classMaps.get(c)!, volume.dims, layout);
-      const voxel = peakVoxel(map, volume.dims);
-      peak ??= { voxel, world: voxelToWorld(volume.affine, voxel), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) };
-      const [nifti, png, ...rest] = outputsOf(c);
-      const npy = options.saveMaps ? rest[0] : undefined;
-      const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
-      files.push(await writeOutputFile(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
-      files.push(await writeOutputFile(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
-      if (npy) files.push(await writeOutputFile(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
-      if (dicomOut) {
-        const series = secondaryCaptureSeries(volume, { display: gray, map, alpha: options.alpha, colormap: options.colormap, description: `tfxai ${methodName(options.method)} heatmap${c === undefined ? '' : ` class ${c}`}` });
-        files.push(await writeFolder(rest.at(-1)!, series));
-      }
-    }
+    const slicesMaps = perClass.map((c) => ({ c, map: assembleSliceMaps(classMaps.get(c)!, volume.dims, layout), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) }));
+    const written = await writeOutputs(volume, display, slicesMaps, outputsOf, dicomOut, options);
     return {
       ...base,
       status: 'done',
-      files,
+      ...written,
       dims: volume.dims,
       affineSource: volume.affineSource,
       intensity: describeIntensity(mode, range),
       sliceAxis: volume.dims[2] === 1 ? undefined : sliceAxis,
       classSlices,
-      peak,
-      notes: options.dicomOut && kind === 'nifti' ? [...volume.notes, '--dicom-out: a NIfTI input has no DICOM study to join; no series written'] : volume.notes,
+      notes: notesOf(volume, kind, options),
     };
   } catch (error) {
     if (isPerInputError(error)) return { ...base, status: 'failed', error };
     throw error;
   }
+}
+
+function notesOf(volume: MedicalVolume, kind: MedicalInputKind, options: MedicalExplainOptions): string[] {
+  return options.dicomOut && kind === 'nifti' ? [...volume.notes, '--dicom-out: a NIfTI input has no DICOM study to join; no series written'] : volume.notes;
+}
+
+/**
+ * Writes each class's map (on the source grid, i fastest) as NIfTI with the
+ * source's affine, the picture through its peak, and the optional .npy and
+ * DICOM series; returns the files and the first class's peak.
+ */
+async function writeOutputs(
+  volume: MedicalVolume,
+  display: Float32Array,
+  maps: readonly { c: number | undefined; map: Float32Array; slicesAtMaximum: number }[],
+  outputsOf: (c: number | undefined) => string[],
+  dicomOut: boolean,
+  options: MedicalExplainOptions,
+): Promise<{ files: string[]; peak: MedicalSampleResult['peak'] }> {
+  const files: string[] = [];
+  let peak: MedicalSampleResult['peak'];
+  // The picture's background: the windowed scan, RGB as its mean.
+  const gray = volume.channels === 1 ? display : Float32Array.from({ length: display.length / 3 }, (_, n) => (display[3 * n]! + display[3 * n + 1]! + display[3 * n + 2]!) / 3);
+  for (const { c, map, slicesAtMaximum } of maps) {
+    const voxel = peakVoxel(map, volume.dims);
+    peak ??= { voxel, world: voxelToWorld(volume.affine, voxel), slicesAtMaximum };
+    const [nifti, png, ...rest] = outputsOf(c);
+    const npy = options.saveMaps ? rest[0] : undefined;
+    const codes = { qformCode: volume.qformCode || volume.sformCode, sformCode: volume.sformCode || volume.qformCode };
+    files.push(await writeOutputFile(nifti!, encodeNifti1(map, volume.dims, volume.affine, { ...codes, calMin: 0, calMax: 1, description: `tfxai ${methodName(options.method)} heatmap` })));
+    files.push(await writeOutputFile(png!, await volumePicture(gray, map, volume.dims, volume.affine, { at: voxel, alpha: options.alpha, colormap: options.colormap })));
+    if (npy) files.push(await writeOutputFile(npy, encodeNpy(map, [volume.dims[2], volume.dims[1], volume.dims[0]])));
+    if (dicomOut) {
+      const series = secondaryCaptureSeries(volume, { display: gray, map, alpha: options.alpha, colormap: options.colormap, description: `tfxai ${methodName(options.method)} heatmap${c === undefined ? '' : ` class ${c}`}` });
+      files.push(await writeFolder(rest.at(-1)!, series));
+    }
+  }
+  return { files, peak };
 }

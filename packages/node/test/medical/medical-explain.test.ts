@@ -3,8 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { MedicalReadError, SECONDARY_CAPTURE_SOP_CLASS, VolumeModelNotSupportedError, colormapColor, dicomString, encodeNifti1, explainMedical, readDicomFile, readDicomSeries, readNifti, voxelToWorld } from '@tfxai/node';
-import { expectNoLeakOnThrow, forEachBackend } from '@tfxai/test-utils';
+import { MedicalReadError, SECONDARY_CAPTURE_SOP_CLASS, colormapColor, dicomString, encodeNifti1, explainMedical, readDicomFile, readDicomSeries, readNifti, voxelToWorld } from '@tfxai/node';
+import { forEachBackend } from '@tfxai/test-utils';
 import { FirstChannelMethod, removeFolder, tempFolder } from '../fixtures.js';
 import { lpsOf, obliqueSeries, writeDicomSeries, dicomSlice } from './dicom-fixtures.js';
 import { DIMS, blockVolume, obliqueAffine } from './medical-fixtures.js';
@@ -108,14 +108,6 @@ describe('explainMedical', () => {
     const second = await explainMedical({ ...options, resume: true });
     expect([second.skipped, second.failed]).to.deep.equal([1, 1]);
     expect((await stat(path.join(out, 'good.nii.gz'))).mtimeMs).to.equal(written);
-  });
-
-  it('refuses a 3-D model with VolumeModelNotSupportedError, leaving no tensor behind', async () => {
-    const model = tf.sequential({ layers: [tf.layers.conv3d({ inputShape: [4, 8, 8, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
-    const error = await expectNoLeakOnThrow(() => explainMedical({ inputs: [], model, method: 'gradcam', outDir: path.join(folder, 'out') }));
-    expect(error).to.be.instanceOf(VolumeModelNotSupportedError);
-    expect((error as Error).message).to.match(/3-D models need volume support in the methods: not available yet/);
-    model.dispose();
   });
 
   it('draws three planes through the peak over the windowed scan, with a colour bar from 0 (bottom) to 1 (top)', async () => {
