@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { resizeVolume, targetSelector, type ImageBatch, type MethodServices, type ModelLike } from '@tfxai/core';
+import { resizeVolume, targetSelector, withTfxaiKernels, type ImageBatch, type MethodServices, type ModelLike } from '@tfxai/core';
 import type { CamMaps } from './cam-maps.js';
 import { CamMethod } from './cam-method.js';
 import { spatialAxes, type FeatureMaps } from './layer-activations.js';
@@ -62,7 +62,9 @@ export class ScoreCam extends CamMethod {
         // (1, ...spatial, count) masks in [0, 1] -> (count, ...spatial, 1), one masked input per channel.
         const masks = tf.where(varies, tf.div(tf.sub(upsampled, min), tf.where(varies, range, tf.onesLike(range))), tf.zerosLike(upsampled));
         const masked = tf.mul(tf.slice(batch, n, 1), tf.transpose(masks, [axes.length + 1, ...axes, 0]));
-        const selected = tf.sum(tf.mul(this.adapter.predict(masked as ImageBatch), targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
+        // Inside tfxai's kernel scope: its faster forward kernels (wasm Conv3D as XNNPACK conv2ds) apply here too.
+        const scored = withTfxaiKernels(() => this.adapter.predict(masked as ImageBatch));
+        const selected = tf.sum(tf.mul(scored, targetSelector(new Array<number>(count).fill(target), numClasses)), 1);
         return [selected, varies.reshape([count])];
       });
       const [values, flags] = await Promise.all([chunkScores.data(), chunkUsable.data()]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, TfxaiError, type ImageBatch, type ModelAdapter } from '@tfxai/core';
+import { InvalidInputError, TfxaiError, withTfxaiKernels, type ImageBatch, type ModelAdapter } from '@tfxai/core';
 
 /**
  * The target-class score of `count` perturbed images, built and evaluated
@@ -18,7 +18,8 @@ export async function targetScoresInBatches(
   for (let start = 0; start < count; start += batchSize) {
     const end = Math.min(count, start + batchSize);
     const column = tf.tidy(() => {
-      const all = adapter.predict(build(start, end));
+      // Inside tfxai's kernel scope: its faster forward kernels (wasm Conv3D as XNNPACK conv2ds) apply here too.
+      const all = withTfxaiKernels(() => adapter.predict(build(start, end)));
       if (all.shape[0] !== end - start || all.shape[1] !== numClasses) {
         throw new InvalidInputError(`the model returned scores of shape [${all.shape}] for ${end - start} images; expected [${end - start},${numClasses}]`);
       }
