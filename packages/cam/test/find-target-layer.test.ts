@@ -3,21 +3,13 @@ import { expect } from 'chai';
 import { InvalidOptionError, LayerNotFoundError, adaptModel } from '@tfxai/core';
 import { findTargetLayer, layerActivations } from '@tfxai/cam';
 import { expectAllClose, forEachBackend } from '@tfxai/test-utils';
+import { caught } from './caught.js';
 
 const conv = (name: string, extra: Partial<Parameters<typeof tf.layers.conv2d>[0]> = {}) =>
   tf.layers.conv2d({ name, filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), ...extra });
 
 function base(name: string, first = 'c1', second = 'c2'): tf.Sequential {
   return tf.sequential({ name, layers: [conv(first, { inputShape: [6, 6, 1] }), conv(second)] });
-}
-
-function caught(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('the target layer finder', () => {

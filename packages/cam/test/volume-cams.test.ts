@@ -8,6 +8,7 @@ import { GlobalAveragePooling3D } from '@tfxai/volume-layers';
 import { CLASSES, finiteDifferenceGradient, type Topology } from './topologies.js';
 import { exampleMaps, gradCamPlusPlusWeights, gradCamWeights, minMax, relu, scoreCamVolumeByLoop, trilinearResize, weightedSum, type FlatMaps } from './volume-reference-cams.js';
 import { nestedVolumeCnn, residualVolumeCnn, seededVolumes, sequentialVolumeCnn, VOLUME_SHAPE } from './volume-topologies.js';
+import { caught } from './caught.js';
 
 /**
  * The CAM methods on volumes (N, D, H, W, C) against host-side evaluations of their 3-D
@@ -50,15 +51,6 @@ async function attribution(name: string, model: tf.LayersModel, options: CamOpti
     attributions.dispose();
     return result;
   });
-}
-
-function caught(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('CAM methods on volumes (N, D, H, W, C)', () => {
