@@ -83,6 +83,8 @@ export { gaussianBlur, gaussianBlur3d } from './image-ops.js';
 
 // Randomness and SmoothGrad.
 export * from './seeded-random.js';
+export { fillRandomNormal } from './normal-noise.js';
+export { clearNoiseCache, noiseCacheBytes, NOISE_CACHE_BYTES } from './noise-cache.js';
 export {
   resolveSmoothGradOptions,
   SMOOTH_GRAD_DEFAULTS,

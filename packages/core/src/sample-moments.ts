@@ -12,15 +12,23 @@ export interface SampleMoments {
   count: number;
   /** Their element-wise mean, with a leading axis of 1. */
   mean: tf.Tensor;
-  /** Their element-wise sum of squared deviations from `mean`, same shape. */
-  squaredDeviations: tf.Tensor;
+  /**
+   * Their element-wise sum of squared deviations from `mean`, same shape; undefined when not
+   * tracked (the `'plain'` mean needs none: three passes over the samples saved per chunk).
+   */
+  squaredDeviations?: tf.Tensor;
 }
 
-/** The moments of `samples` along axis 0 (the caller keeps `samples`). */
-export function sampleMoments(samples: tf.Tensor): SampleMoments {
+/** Whether `mode` needs the squared deviations (its statistic involves the variance). */
+export function needsDeviations(mode: SmoothGradMode): boolean {
+  return mode !== 'plain';
+}
+
+/** The moments of `samples` along axis 0 (the caller keeps `samples`); the deviations only when `withDeviations`. */
+export function sampleMoments(samples: tf.Tensor, withDeviations = true): SampleMoments {
   return tf.tidy(() => {
     const mean = tf.mean(samples, 0, true);
-    const squaredDeviations = tf.sum(tf.square(tf.sub(samples, mean)), 0, true);
+    const squaredDeviations = withDeviations ? tf.sum(tf.square(tf.sub(samples, mean)), 0, true) : undefined;
     return { count: samples.shape[0]!, mean, squaredDeviations };
   });
 }
@@ -32,6 +40,7 @@ export function mergeMoments(total: SampleMoments | undefined, chunk: SampleMome
   const merged = tf.tidy(() => {
     const delta = tf.sub(chunk.mean, total.mean);
     const mean = tf.add(total.mean, tf.mul(delta, chunk.count / count));
+    if (!total.squaredDeviations || !chunk.squaredDeviations) return { mean };
     const squaredDeviations = tf.addN([total.squaredDeviations, chunk.squaredDeviations, tf.mul(tf.square(delta), (total.count * chunk.count) / count)]);
     return { mean, squaredDeviations };
   });
@@ -46,19 +55,14 @@ export function mergeMoments(total: SampleMoments | undefined, chunk: SampleMome
  */
 export function combineMoments(moments: SampleMoments, mode: SmoothGradMode): tf.Tensor {
   return tf.tidy(() => {
+    if (mode === 'plain') return moments.mean.clone();
+    if (!moments.squaredDeviations) throw new Error(`SmoothGrad mode '${mode}' needs the squared deviations; these moments were taken without them`);
     const variance = tf.div(moments.squaredDeviations, moments.count);
-    switch (mode) {
-      case 'plain':
-        return moments.mean.clone();
-      case 'squared':
-        return tf.add(variance, tf.square(moments.mean));
-      case 'vargrad':
-        return variance;
-    }
+    return mode === 'squared' ? tf.add(variance, tf.square(moments.mean)) : variance;
   });
 }
 
 /** Disposes the tensors of `moments` (undefined: nothing). */
 export function disposeMoments(moments: SampleMoments | undefined): void {
-  if (moments) tf.dispose([moments.mean, moments.squaredDeviations]);
+  if (moments) tf.dispose([moments.mean, ...(moments.squaredDeviations ? [moments.squaredDeviations] : [])]);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { cachedNormalNoise } from './noise-cache.js';
 import { checkSeed } from './option-checks.js';
 
 /**
@@ -47,13 +48,27 @@ export function mixSeed(seed: number, index: number): number {
 }
 
 /**
- * Standard normal noise of `shape` for sample `sampleIndex` of `seed`.
- * `tf.randomNormal` draws on the host, so every backend gets the same numbers,
- * and each sample has its own stream, so batching samples differently does not
- * change any sample's noise. The caller disposes the tensor.
+ * Standard normal noise of `shape` for sample `sampleIndex` of `seed`: the values of
+ * `tf.randomNormal(shape, 0, 1, 'float32', mixSeed(seed, sampleIndex))`. Drawn on the
+ * host, so every backend gets the same numbers, and each sample has its own stream,
+ * so batching samples differently does not change any sample's noise. Kept for the
+ * next call (see noise-cache.ts). The caller disposes the tensor.
  */
 export function sampleNoise(shape: readonly number[], seed: number, sampleIndex: number): tf.Tensor {
-  return tf.randomNormal([...shape], 0, 1, 'float32', mixSeed(seed, sampleIndex));
+  const size = shape.reduce((a, b) => a * b, 1);
+  // A copy: the cpu backend keeps the array it is given, and the cache's must stay untouched.
+  return tf.tensor(cachedNormalNoise(size, mixSeed(seed, sampleIndex)).slice(), [...shape], 'float32');
+}
+
+/**
+ * The noise of samples `first` to `first + count - 1` ({@link sampleNoise} each), stacked:
+ * shape (count, ...shape), built in one host array. The caller disposes the tensor.
+ */
+export function samplesNoise(shape: readonly number[], seed: number, first: number, count: number): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(count * size);
+  for (let k = 0; k < count; k++) values.set(cachedNormalNoise(size, mixSeed(seed, first + k)), k * size);
+  return tf.tensor(values, [count, ...shape], 'float32');
 }
 
 /** A uniform integer in [0, n). */

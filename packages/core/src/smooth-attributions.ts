@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { combineMoments, disposeMoments, mergeMoments, sampleMoments, type SampleMoments } from './sample-moments.js';
-import { sampleNoise } from './seeded-random.js';
+import { combineMoments, disposeMoments, mergeMoments, needsDeviations, sampleMoments, type SampleMoments } from './sample-moments.js';
+import { samplesNoise } from './seeded-random.js';
 import type { ResolvedSmoothGradOptions } from './smooth-grad-options.js';
 import type { ImageBatch } from './image-batch.js';
 import type { AttributionResult } from './xai-method.js';
@@ -43,7 +43,7 @@ export async function smoothAttributions(
   try {
     for (let start = 0; start < options.samples; start += batchSize) {
       const count = Math.min(batchSize, options.samples - start);
-      const noise = tf.tidy(() => tf.concat(Array.from({ length: count }, (_, k) => sampleNoise([1, ...example], options.seed, start + k))) as ImageBatch);
+      const noise = samplesNoise(example, options.seed, start, count) as ImageBatch;
       try {
         for (let i = 0; i < n; i++) {
           const rows = tf.tidy(() => tf.add(tf.slice(batch, i, 1), tf.mul(noise, tf.slice(sigmas, i, 1))) as ImageBatch);
@@ -54,7 +54,7 @@ export async function smoothAttributions(
             rows.dispose();
           }
           try {
-            moments[i] = mergeMoments(moments[i], sampleMoments(result.attributions));
+            moments[i] = mergeMoments(moments[i], sampleMoments(result.attributions, needsDeviations(options.mode)));
           } finally {
             result.attributions.dispose();
           }

@@ -3,6 +3,7 @@ import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterKernel } from './kernels/depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dBackpropInputKernel } from './kernels/depthwise-conv2d-backprop-input.js';
 import { maxPoolGradKernel } from './kernels/max-pool-grad.js';
+import { castKernel, identityKernel } from './kernels/shared-data-copies.js';
 import { unsortedSegmentSumKernel } from './kernels/unsorted-segment-sum.js';
 import type { TfxaiKernel } from './tfxai-kernel.js';
 
@@ -14,4 +15,6 @@ export const TFXAI_WASM_KERNELS: readonly TfxaiKernel[] = [
   depthwiseConv2dBackpropFilterKernel,
   maxPoolGradKernel,
   unsortedSegmentSumKernel,
+  identityKernel,
+  castKernel,
 ];

@@ -168,6 +168,24 @@ describe('tfxai wasm kernels equal the cpu kernels', function () {
     expect(cases).to.be.greaterThan(14);
   });
 
+  it('MaxPoolGrad 2x2 stride 2 (the non-overlapping fast path): bit for bit the cpu kernel, even and odd sizes, ties, negative zero', async () => {
+    for (const [shape, pad] of [[[3, 8, 10, 5], 'valid'], [[2, 8, 6, 16], 'same'], [[2, 9, 7, 4], 'valid'], [[1, 2, 2, 1], 'valid']] as const) {
+      const label = `${JSON.stringify(shape)} ${pad}`;
+      const x = seeded([...shape], shape[1] * shape[3], true);
+      await tf.setBackend('cpu');
+      const y = tf.tidy(() => tf.maxPool(tf.tensor4d(x.values, [...shape]), 2, 2, pad));
+      const output: HostTensor = { values: (await y.data()) as Float32Array, shape: [...y.shape], dtype: 'float32' };
+      y.dispose();
+      const dy = seeded(output.shape, 5);
+      dy.values[0] = -0;
+      const inputs = { dy, input: x, output };
+      const attrs = { filterSize: 2, strides: 2, pad };
+      const expected = await runKernelOn('cpu', 'MaxPoolGrad', inputs, attrs);
+      const actual = await runKernelOn('wasm', 'MaxPoolGrad', inputs, attrs, true);
+      expect(Array.from(new Uint32Array(actual.values.buffer)), label).to.deep.equal(Array.from(new Uint32Array(expected.values.buffer)));
+    }
+  });
+
   it('MaxPoolGrad gives nothing to -Infinity and NaN, as on cpu', async () => {
     const x = seeded([1, 4, 4, 2], 21);
     x.values[0] = Number.NEGATIVE_INFINITY;
