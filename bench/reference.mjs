@@ -17,8 +17,11 @@
 // rows: their noise differs between the libraries, so their maps are not compared).
 //
 //   node bench/reference.mjs                 (npm run bench runs it at the end)
-//   options: --quick (96x96, 1 repeat), --repeats N (default 3), --out FILE (JSON),
-//            --methods ig,smoothgrad,occlusion (default all three)
+//   options: --quick (96x96, 1 repeat, 1 round), --repeats N (default 3), --out FILE (JSON),
+//            --methods ig,smoothgrad,occlusion (default all three),
+//            --rounds R (default 2): the whole set (tfxai's processes, then PyTorch's) R times in turn,
+//            every row the median of all its runs. Why: on a shared 2-core VM one process can run
+//            30 % slower than the next for its whole life; alternating spreads that over both libraries.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -136,18 +139,20 @@ async function occlusionRows(tf, tfxai, model, image, config, time) {
 // ---------------------------------------------------------------- the table (parent)
 
 function parseArgs(argv) {
-  const args = { quick: false, repeats: undefined, out: undefined, methods: METHODS };
+  const args = { quick: false, repeats: undefined, rounds: undefined, out: undefined, methods: METHODS };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') args.quick = true;
     else if (argv[i] === '--repeats') args.repeats = Number(argv[++i]);
+    else if (argv[i] === '--rounds' && Number.isInteger(Number(argv[i + 1])) && Number(argv[i + 1]) >= 1) args.rounds = Number(argv[++i]);
     else if (argv[i] === '--out') args.out = resolve(argv[++i]);
     else if (argv[i] === '--methods' && argv[i + 1]?.split(',').every((m) => METHODS.includes(m))) args.methods = argv[++i].split(',');
     else {
-      console.log('usage: node bench/reference.mjs [--quick] [--repeats N] [--methods ig,smoothgrad,occlusion] [--out file.json]');
+      console.log('usage: node bench/reference.mjs [--quick] [--repeats N] [--rounds R] [--methods ig,smoothgrad,occlusion] [--out file.json]');
       process.exit(argv[i] === '--help' || argv[i] === '-h' ? 0 : 2);
     }
   }
   args.repeats ??= args.quick ? 1 : 3;
+  args.rounds ??= args.quick ? 1 : 2;
   return args;
 }
 
@@ -188,6 +193,28 @@ function relativeDifference(a, b) {
   return diff / scale;
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+/**
+ * One result out of several rounds' results of the same shape: every `runs` list joined (and its
+ * `msPerMap` the median of the joined list), counts and differences the worst (largest) of the
+ * rounds, anything else as in the first round.
+ */
+function mergeRounds(results) {
+  const [first] = results;
+  if (Array.isArray(first)) return first.map((_, i) => mergeRounds(results.map((r) => r[i])));
+  if (first === null || typeof first !== 'object') return typeof first === 'number' ? Math.max(...results) : first;
+  const merged = {};
+  for (const key of Object.keys(first)) {
+    if (key === 'runs') merged.runs = results.flatMap((r) => r.runs);
+    else if (key === 'msPerMap' || key === 'threads') continue;
+    else merged[key] = mergeRounds(results.map((r) => r[key]));
+  }
+  if ('threads' in first) merged.threads = first.threads;
+  if ('msPerMap' in first) merged.msPerMap = merged.runs ? median(merged.runs) : median(results.map((r) => r.msPerMap));
+  return merged;
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const size = args.quick ? 96 : 224;
@@ -198,46 +225,56 @@ async function main() {
   const notes = [];
   const hasIg = args.methods.includes('ig');
   try {
-    const tfxai = threadCounts.map((threads, i) =>
-      child({
-        threads,
-        size,
-        repeats: args.repeats,
-        methods: args.methods,
-        exportTo: i === 0 ? dir : undefined,
-        attributionsTo: join(dir, `tfxai-${threads}.bin`),
-        gradientTo: join(dir, `tfxai-gradient-${threads}.bin`),
-        occlusionTo: join(dir, `tfxai-occlusion-${threads}.bin`),
-      }),
-    );
-    const mine = hasIg ? readFloats(join(dir, 'tfxai-1.bin')) : undefined;
-    const threadDifference = hasIg && threadCounts.length > 1 ? relativeDifference(readFloats(join(dir, `tfxai-${threadCounts[1]}.bin`)), mine) : undefined;
-
-    let torch;
     const python = findTorchPython();
     if (!python) notes.push('PyTorch rows skipped: no python3 with torch and numpy (Debian: apt-get install python3-torch)');
-    else {
-      // tfxai's noise is relative to the image's value range; Captum's stdev is absolute.
-      const pixels = readFloats(join(dir, 'image.bin'));
-      let [low, high] = [Infinity, -Infinity];
-      for (const v of pixels) [low, high] = [Math.min(low, v), Math.max(high, v)];
+    // tfxai's noise is relative to the image's value range; Captum's stdev is absolute (read after round 1 exports the image).
+    let noiseStdev;
+    const tfxaiRounds = [];
+    const torchRounds = [];
+    for (let round = 0; round < args.rounds; round++) {
+      tfxaiRounds.push(
+        threadCounts.map((threads, i) =>
+          child({
+            threads,
+            size,
+            repeats: args.repeats,
+            methods: args.methods,
+            exportTo: i === 0 && round === 0 ? dir : undefined,
+            attributionsTo: join(dir, `tfxai-${threads}.bin`),
+            gradientTo: join(dir, `tfxai-gradient-${threads}.bin`),
+            occlusionTo: join(dir, `tfxai-occlusion-${threads}.bin`),
+          }),
+        ),
+      );
+      if (!python) continue;
+      if (noiseStdev === undefined) {
+        const pixels = readFloats(join(dir, 'image.bin'));
+        let [low, high] = [Infinity, -Infinity];
+        for (const v of pixels) [low, high] = [Math.min(low, v), Math.max(high, v)];
+        noiseStdev = SMOOTHGRAD.noiseLevel * (high - low);
+      }
       const run = spawnSync(
         python,
         [
           join(here, 'pytorch_ig.py'), dir, '--threads', threadCounts.join(','), '--repeats', String(args.repeats), '--steps', String(STEPS), '--target', String(CLASS_INDEX),
-          '--methods', args.methods.join(','), '--samples', String(SMOOTHGRAD.samples), '--noise-stdev', String(SMOOTHGRAD.noiseLevel * (high - low)),
+          '--methods', args.methods.join(','), '--samples', String(SMOOTHGRAD.samples), '--noise-stdev', String(noiseStdev),
           '--patch', String(OCCLUSION.patchSize), '--stride', String(OCCLUSION.stride), '--occlusion-batch', '32',
         ],
         { encoding: 'utf8' },
       );
       const line = run.stdout.trim().split('\n').pop() ?? '';
       if (run.status !== 0 || !line.startsWith('{')) notes.push(`PyTorch run failed (${run.status}): ${run.stderr.trim().split('\n').pop()}`);
-      else {
-        torch = JSON.parse(line);
-        if (hasIg) torch.difference = relativeDifference(mine, readFloats(join(dir, 'torch-attributions.bin')));
-        if (args.methods.includes('smoothgrad')) torch.gradientDifference = relativeDifference(readFloats(join(dir, 'tfxai-gradient-1.bin')), readFloats(join(dir, 'torch-gradient.bin')));
-        if (args.methods.includes('occlusion')) torch.occlusionDifference = relativeDifference(readFloats(join(dir, 'tfxai-occlusion-1.bin')), readFloats(join(dir, 'torch-occlusion.bin')));
-      }
+      else torchRounds.push(JSON.parse(line));
+    }
+    const tfxai = threadCounts.map((_, i) => mergeRounds(tfxaiRounds.map((round) => round[i])));
+    const mine = hasIg ? readFloats(join(dir, 'tfxai-1.bin')) : undefined;
+    const threadDifference = hasIg && threadCounts.length > 1 ? relativeDifference(readFloats(join(dir, `tfxai-${threadCounts[1]}.bin`)), mine) : undefined;
+
+    const torch = torchRounds.length > 0 ? mergeRounds(torchRounds) : undefined;
+    if (torch) {
+      if (hasIg) torch.difference = relativeDifference(mine, readFloats(join(dir, 'torch-attributions.bin')));
+      if (args.methods.includes('smoothgrad')) torch.gradientDifference = relativeDifference(readFloats(join(dir, 'tfxai-gradient-1.bin')), readFloats(join(dir, 'torch-gradient.bin')));
+      if (args.methods.includes('occlusion')) torch.occlusionDifference = relativeDifference(readFloats(join(dir, 'tfxai-occlusion-1.bin')), readFloats(join(dir, 'torch-occlusion.bin')));
     }
 
     const limitOneCore = hasIg ? tfxai[0].batched.msPerMap : undefined;
@@ -283,7 +320,7 @@ async function main() {
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-    console.log(`${args.methods.join(', ')} on the ${size}x${size}x3 VGG-style model, median of ${args.repeats} (after 1 warm-up); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`${args.methods.join(', ')} on the ${size}x${size}x3 VGG-style model, median of ${args.rounds} round(s) x ${args.repeats} runs (each process warms up once; the rounds alternate tfxai's and PyTorch's processes); ${cores} cores, load average before: ${load.map((l) => l.toFixed(2)).join(' ')}`);
     console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
     if (threadDifference !== undefined) console.log(`tfxai attributions, ${threadCounts[1]} threads vs 1: max |diff| / max |attribution| = ${threadDifference.toExponential(2)}${threadDifference === 0 ? ' (bit-identical)' : ''}`);
     if (hasIg) tfxai.forEach((t) => console.log(`firstLayerShortcut vs plain tfxai attributions (${t.threads} thread(s)): max |diff| / max |attribution| = ${t.shortcut.difference.toExponential(2)}`));
@@ -296,7 +333,7 @@ async function main() {
     if (args.out) {
       mkdirSync(dirname(args.out), { recursive: true });
       const differences = { threadDifference, shortcutDifferences: hasIg ? tfxai.map((t) => t.shortcut.difference) : undefined, torchDifference: torch?.difference, torchGradientDifference: torch?.gradientDifference, torchOcclusionDifference: torch?.occlusionDifference };
-      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, methods: args.methods, rows, ...differences, notes }, null, 2)}\n`);
+      writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), cores, loadAverage: load, size, repeats: args.repeats, rounds: args.rounds, methods: args.methods, rows, ...differences, notes }, null, 2)}\n`);
       console.log(`JSON: ${args.out}`);
     }
   } finally {
