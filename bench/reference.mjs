@@ -72,7 +72,7 @@ async function runChild(config) {
   };
 
   const result = { threads };
-  if (config.methods.includes('smoothgrad')) result.smoothgrad = await smoothGradRows(tf, tfxai, model, image, config, time);
+  if (config.methods.includes('smoothgrad')) result.smoothgrad = await smoothGradRows(tf, core, tfxai, model, image, config, time);
   if (config.methods.includes('occlusion')) result.occlusion = await occlusionRows(tf, tfxai, model, image, config, time);
   if (!config.methods.includes('ig')) return result;
 
@@ -104,15 +104,20 @@ async function runChild(config) {
 }
 
 /** SmoothGrad over saliency, timed as computeHeatmap; writes the plain input gradient (the model check against PyTorch). */
-async function smoothGradRows(tf, tfxai, model, image, config, time) {
+async function smoothGradRows(tf, core, tfxai, model, image, config, time) {
   const method = tfxai.decoder('saliency')(model, { smoothGrad: SMOOTHGRAD });
   const before = tf.memory().numTensors;
   const timing = await time(() => method.computeHeatmap(image, CLASS_INDEX));
   const leaked = tf.memory().numTensors - before;
+  // The same with the noise drawn anew for every map (a first call; see packages/core/src/noise-cache.ts).
+  const fresh = await time(() => {
+    core.clearNoiseCache();
+    return method.computeHeatmap(image, CLASS_INDEX);
+  });
   const { attributions } = await tfxai.decoder('saliency')(model).attribute(image, CLASS_INDEX);
   writeFileSync(config.gradientTo, Buffer.from((await attributions.data()).buffer));
   attributions.dispose();
-  return { ...timing, leaked };
+  return { ...timing, leaked, fresh };
 }
 
 /** Occlusion, timed as computeHeatmap; writes the raw map (H x W) for the check against PyTorch. */
@@ -297,6 +302,10 @@ async function main() {
     }
     if (args.methods.includes('smoothgrad')) {
       for (const t of tfxai) rows.push({ configuration: 'tfxai SmoothGrad 50 (saliency), wasm', threads: t.threads, msPerMap: t.smoothgrad.msPerMap, runs: t.smoothgrad.runs, vsPytorch: versus(torch?.smoothgrad, t, t.smoothgrad.msPerMap), leaked: t.smoothgrad.leaked });
+      for (const t of tfxai) {
+        const { fresh } = t.smoothgrad;
+        rows.push({ configuration: 'tfxai SmoothGrad 50, noise drawn anew each map', threads: t.threads, msPerMap: fresh.msPerMap, runs: fresh.runs, vsPytorch: versus(torch?.smoothgrad, t, fresh.msPerMap) });
+      }
       for (const r of torch?.smoothgrad ?? []) rows.push({ configuration: `PyTorch ${torch.torch} NoiseTunnel smoothgrad 50, one call`, threads: r.threads, msPerMap: r.msPerMap, runs: r.runs });
     }
     if (args.methods.includes('occlusion')) {
