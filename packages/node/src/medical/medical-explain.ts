@@ -275,12 +275,7 @@ async function explainOne(
       const modelGrid: [number, number, number] = [grid.depth ?? volume.dims[2], grid.height ?? volume.dims[1], grid.width ?? volume.dims[0]];
       const written = await writeOutputs(volume, display, maps.map(({ classIndex, map }) => ({ c: classes ? classIndex : undefined, map, slicesAtMaximum: 1 })), outputsOf, dicomOut, options);
       return {
-        ...base,
-        status: 'done',
-        ...written,
-        dims: volume.dims,
-        affineSource: volume.affineSource,
-        intensity: describeIntensity(mode, range),
+        ...doneResult(base, volume, written, describeIntensity(mode, range)),
         volume: { classes: maps.map((m) => m.classIndex), modelGrid },
         notes: [...notesOf(volume, kind, options), `3-D model: the volume explained whole on the model's ${modelGrid.join('x')} grid (D, H, W = k, j, i), ${volumeRun.note}`],
       };
@@ -327,12 +322,7 @@ async function explainOne(
     const slicesMaps = perClass.map((c) => ({ c, map: assembleSliceMaps(classMaps.get(c)!, volume.dims, layout), slicesAtMaximum: slicesAtMaximum(classMaps.get(c)!) }));
     const written = await writeOutputs(volume, display, slicesMaps, outputsOf, dicomOut, options);
     return {
-      ...base,
-      status: 'done',
-      ...written,
-      dims: volume.dims,
-      affineSource: volume.affineSource,
-      intensity: describeIntensity(mode, range),
+      ...doneResult(base, volume, written, describeIntensity(mode, range)),
       sliceAxis: volume.dims[2] === 1 ? undefined : sliceAxis,
       classSlices,
       notes: notesOf(volume, kind, options),
@@ -341,6 +331,11 @@ async function explainOne(
     if (isPerInputError(error)) return { ...base, status: 'failed', error };
     throw error;
   }
+}
+
+/** What every explained input reports, whether a 3-D model took it whole or a 2-D model slice by slice. */
+function doneResult<Base extends object, Written extends object>(base: Base, volume: MedicalVolume, written: Written, intensity: string) {
+  return { ...base, status: 'done' as const, ...written, dims: volume.dims, affineSource: volume.affineSource, intensity };
 }
 
 function notesOf(volume: MedicalVolume, kind: MedicalInputKind, options: MedicalExplainOptions): string[] {
