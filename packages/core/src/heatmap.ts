@@ -41,12 +41,13 @@ export function reduceChannels(attributions: tf.Tensor4D | tf.Tensor5D, mode: Ch
  * @throws InvalidOptionError ('eps') for NaN, Infinity or a negative eps
  */
 export function minMaxNormalize<T extends tf.Tensor2D | tf.Tensor3D>(maps: T, eps = 1e-8): T {
+  // One map is normalizeHeatmap's case; a stack is normalised map by map.
+  if (maps.rank === 2) return normalizeHeatmap(maps, eps);
   // NaN or a negative eps would silently give a NaN or inverted map.
   checkNumber('eps', eps, { min: 0 });
   return tf.tidy(() => {
-    const axes = maps.rank === 2 ? [0, 1] : [1, 2];
-    const min = tf.min(maps, axes, true);
-    const max = tf.max(maps, axes, true);
+    const min = tf.min(maps, [1, 2], true);
+    const max = tf.max(maps, [1, 2], true);
     return tf.div(tf.sub(maps, min), tf.add(tf.sub(max, min), eps)) as T;
   });
 }
