@@ -28,8 +28,8 @@ const sameShape = (p: number[], q: number[]) => p.length === q.length && p.every
  * recording a gradient; an activation other than linear/relu, prelu weights; anything but float32
  * tensors of rank >= 2 with the same batch dimensions and matching inner sizes (tfjs's op reports
  * the errors); a bias other than one value per output column (the kernel gradient derives the
- * bias shape from the output, and the wasm kernel takes rank-1 biases only); relu with a bias and
- * a transpose.
+ * bias shape from the output, and the wasm kernel takes rank-1 biases only); relu with a bias
+ * and a transpose or a batch dimension > 1.
  */
 function routedCall(args: FusedMatMulArgs): RoutedCall | undefined {
   const { a, b, bias, transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } = args;
@@ -40,11 +40,11 @@ function routedCall(args: FusedMatMulArgs): RoutedCall | undefined {
   const outerB = transposeB ? b.shape[b.rank - 2]! : b.shape[b.rank - 1]!;
   if ((transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2]) !== inner) return undefined;
   if (bias != null && !(isFloat(bias) && bias.rank === 1 && bias.shape[0] === outerB)) return undefined;
-  // The wasm kernel adds the bias to the wrong entries when a or b is transposed (tfjs 4.22). tfjs's
-  // own linear op runs it anyway (so does the route: same numbers); its relu op, while recording,
-  // runs the unfused ops, which are right: keep it so.
-  if (activation === 'relu' && bias != null && (transposeA || transposeB)) return undefined;
   const batch = a.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  // The wasm kernel adds the bias to the wrong entries unless batch is 1 and nothing is transposed
+  // (tfjs 4.22; Dense layers are that case). tfjs's own linear op runs it anyway (so does the route:
+  // same numbers); its relu op, while recording, runs the unfused ops, which are right: keep it so.
+  if (activation === 'relu' && bias != null && (batch !== 1 || transposeA || transposeB)) return undefined;
   return {
     a,
     b,

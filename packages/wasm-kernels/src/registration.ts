@@ -96,8 +96,8 @@ interface Registration {
 /** How {@link registerTfxaiKernels} routes fused convolutions. */
 export interface RegistrationOptions {
   /**
-   * Swap tf.fused's conv entries inside tfxai's passes when tf.fused can be patched (the Node
-   * build). false: never touch tf.fused and route dilated Conv2D layers by their class's call, as
+   * Swap tf.fused's conv entries (and, in mode 'all', matMul) inside tfxai's passes when tf.fused
+   * can be patched (the Node build). false: never touch tf.fused and route dilated Conv2D layers by their class's call, as
    * an ES-module bundle (where tf.fused is frozen) always does. Default: true.
    */
   patchFusedOps?: boolean;
