@@ -11,11 +11,13 @@ import {
 } from '@tfxai/core';
 import { routeDilatedConvLayers } from './dilated-conv-layer-route.js';
 import { restoreFusedConvs, routeFusedConvGradients } from './fused-conv-route.js';
+import { restoreFusedMatMul, routeFusedMatMulGradients } from './fused-matmul-route.js';
 import { batchNormGradConfig, dropAbsentBatchNormInputs, scaleOptionalBatchNormGradConfig } from './gradients/batch-norm-grad.js';
 import { clipByValueGradConfig } from './gradients/clip-by-value-grad.js';
 import { dilatedConv2dGradConfig } from './gradients/dilated-conv2d-grad.js';
 import { fusedConv2dGradConfig, fusedDepthwiseConv2dGradConfig } from './gradients/fused-conv-grad.js';
 import { dilatedDepthwiseConv2dGradConfig } from './gradients/dilated-depthwise-conv2d-grad.js';
+import { fusedMatMulGradConfig } from './gradients/fused-matmul-grad.js';
 import { TFXAI_WASM_KERNELS } from './kernel-list.js';
 import { registerFasterConv3d, registerStockCorrections } from './stock-corrections.js';
 import type { KernelRole } from './tfxai-kernel.js';
@@ -25,7 +27,8 @@ import type { KernelRole } from './tfxai-kernel.js';
  * only inside tfxai's own gradient passes (`withTfxaiKernels` in @tfxai/core):
  * - 'all': every one (fills the wasm backend's gaps; inside tfxai's passes: the stock kernels tfxai
  *   does faster, gradients for dilated convolutions and for batch norm without a scale, fused
- *   convolution kernels with lazy gradients, leaner batch-norm and clip (ReLU6) gradients);
+ *   convolution and matmul (Dense) kernels with lazy gradients, leaner batch-norm and clip (ReLU6)
+ *   gradients);
  * - 'gaps': only what is missing (the wasm gaps; inside tfxai's passes: dilated-convolution and
  *   scale-less batch-norm gradients); stock kernels stay;
  * - 'off': none; TensorFlow.js as shipped.
@@ -56,6 +59,13 @@ export interface TfxaiKernelStatus {
    */
   fusedConvRoute: boolean;
   /**
+   * Inside tfxai's gradient passes, tf.fused.matMul (tfjs-layers Dense) with a linear or relu
+   * activation runs the `_FusedMatMul` kernel with tfxai's lazy kernel gradient: no weight-gradient
+   * matmul for an input gradient (mode 'all', where tf.fused can be patched). See
+   * fused-matmul-route.ts.
+   */
+  fusedMatMulRoute: boolean;
+  /**
    * Where tf.fused cannot be patched (an ES-module bundle, e.g. in a browser) or
    * {@link RegistrationOptions.patchFusedOps} is false: inside tfxai's gradient passes, tfjs-layers
    * Conv2D layers with dilation rates > 1 run the unfused ops (conv2d, bias, activation), whose
@@ -78,6 +88,7 @@ interface Registration {
   unregister: Array<() => void>;
   dilatedGradients: boolean;
   fusedConvRoute: boolean;
+  fusedMatMulRoute: boolean;
   dilatedConvLayerRoute: boolean;
   fasterGradients: boolean;
 }
@@ -85,8 +96,8 @@ interface Registration {
 /** How {@link registerTfxaiKernels} routes fused convolutions. */
 export interface RegistrationOptions {
   /**
-   * Swap tf.fused's conv entries inside tfxai's passes when tf.fused can be patched (the Node
-   * build). false: never touch tf.fused and route dilated Conv2D layers by their class's call, as
+   * Swap tf.fused's conv entries (and, in mode 'all', matMul) inside tfxai's passes when tf.fused
+   * can be patched (the Node build). false: never touch tf.fused and route dilated Conv2D layers by their class's call, as
    * an ES-module bundle (where tf.fused is frozen) always does. Default: true.
    */
   patchFusedOps?: boolean;
@@ -112,6 +123,13 @@ export function kernelModeFromEnvironment(): TfxaiKernelMode {
 function fusedOpsPatchable(): boolean {
   if (!routeFusedConvGradients('dilated-only')) return false;
   restoreFusedConvs();
+  return true;
+}
+
+/** Whether tf.fused.matMul can be swapped. */
+function fusedMatMulPatchable(): boolean {
+  if (!routeFusedMatMulGradients()) return false;
+  restoreFusedMatMul();
   return true;
 }
 
@@ -141,6 +159,7 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
     unregister: [],
     dilatedGradients: false,
     fusedConvRoute: false,
+    fusedMatMulRoute: false,
     dilatedConvLayerRoute: false,
     fasterGradients: false,
   };
@@ -190,6 +209,12 @@ export function registerTfxaiKernels(mode: TfxaiKernelMode = kernelModeFromEnvir
       next.unregister.push(registerScopedGradient(fusedDepthwiseConv2dGradConfig()));
     }
     next.fusedConvRoute = true;
+    if (mode === 'all' && fusedMatMulPatchable()) {
+      next.unregister.push(registerScopedPatch({ name: 'tfxai fused matmul route', apply: () => (routeFusedMatMulGradients(), restoreFusedMatMul) }));
+      // Likewise no gradient for _FusedMatMul in tfjs-core.
+      next.unregister.push(registerScopedGradient(fusedMatMulGradConfig()));
+      next.fusedMatMulRoute = true;
+    }
   } else {
     // tf.fused is frozen (ES-module bundle) or left alone: dilated Conv2D layers, by their class's call.
     next.unregister.push(registerScopedPatch({ name: 'tfxai dilated conv layers', apply: routeDilatedConvLayers }));
@@ -230,6 +255,7 @@ export function tfxaiKernelStatus(): TfxaiKernelStatus {
     })),
     dilatedGradients: current?.dilatedGradients ?? false,
     fusedConvRoute: current?.fusedConvRoute ?? false,
+    fusedMatMulRoute: current?.fusedMatMulRoute ?? false,
     dilatedConvLayerRoute: current?.dilatedConvLayerRoute ?? false,
     fasterGradients: current?.fasterGradients ?? false,
   };

@@ -45,6 +45,7 @@ describe('registering and switching tfxai kernels', function () {
     expect(status.kernels.filter((k) => k.stockExists).map((k) => k.kernelName)).to.have.members(REPLACED);
     expect(status.dilatedGradients).to.equal(true);
     expect(status.fusedConvRoute).to.equal(true);
+    expect(status.fusedMatMulRoute).to.equal(true);
     expect(status.fasterGradients).to.equal(true);
     // All-ones input and filter: each input pixel receives one 1 per in-bounds output tap that reads it.
     const gradient = await dilatedGradient();
@@ -61,6 +62,7 @@ describe('registering and switching tfxai kernels', function () {
     expect(wasmKernel('Conv2DBackpropInput', true).kernelFunc).to.equal(stockConvInput);
     expect(status.kernels.filter((k) => k.active).map((k) => k.kernelName)).to.have.members(GAPS);
     expect(status.fasterGradients).to.equal(false);
+    expect(status.fusedMatMulRoute).to.equal(false);
   });
 
   it('registering twice, or unregistering twice, is harmless', () => {

@@ -24,7 +24,7 @@ export const FUSED_GRADIENT_ACTIVATIONS: readonly string[] = ['linear', 'relu'];
  * on y as on x, because x > 0 exactly where y > 0. So a fused relu is guided exactly
  * where a separate Relu kernel would be.
  */
-function throughActivation(dy: tf.Tensor, output: tf.Tensor, activation: string | undefined): tf.Tensor {
+export function throughActivation(dy: tf.Tensor, output: tf.Tensor, activation: string | undefined): tf.Tensor {
   if (activation !== 'relu') return dy;
   const relu = tf.getGradient('Relu');
   return relu.gradFunc(dy, [output], {})['x']!();
