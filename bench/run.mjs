@@ -13,12 +13,14 @@
 // At the end it runs bench/pipeline-workers.mjs, bench/volumes.mjs (the 3-D rows: IG, Grad-CAM and
 // occlusion on a 64^3 volume, IG on 128^3), bench/occlusion-reuse.mjs and bench/reference.mjs (IG,
 // SmoothGrad, occlusion vs PyTorch, when
-// python3-torch is installed, and the physical limit, with 1 wasm thread and every core).
+// python3-torch is installed, and the physical limit, with 1 wasm thread and every core), then
+// bench/conv-shapes.mjs (the model's convolutions one by one against PyTorch's).
 //
 // Every configuration runs in its own child process (node bench/run.mjs --child ...), so that
 // its peak RSS (process.resourceUsage().maxRSS) is its own and kernel modes do not mix.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel } from './models.mjs';
@@ -272,6 +274,11 @@ async function main() {
     console.log('\nOcclusion, reuse of the unoccluded activations (wasm):');
     const run = spawnSync(process.execPath, [join(here, 'occlusion-reuse.mjs'), ...(args.quick ? ['--quick'] : []), '--out', reuseOut], { stdio: ['ignore', 'inherit', 'inherit'] });
     occlusionReuse = run.status === 0 ? JSON.parse(readFileSync(reuseOut, 'utf8')) : { failed: `exit ${run.status}` };
+  }
+  // The bench model's convolutions one by one against PyTorch on the same shapes (printed only; not with --quick).
+  if (backends.includes('wasm') && !args.quick) {
+    console.log('\nThe VGG-style model\'s convolutions against PyTorch, shape by shape (wasm):');
+    for (const threads of [1, os.availableParallelism()]) spawnSync(process.execPath, [join(here, 'conv-shapes.mjs'), '--threads', String(threads)], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, node: process.version, rows, rssRatios, tensorRatios, notes, pipelineWorkers, volumeRows, browserRows, reference, occlusionReuse }, null, 2));
   console.log(`\nJSON: ${out}`);
