@@ -2,28 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { maxPoolGradRange, type PoolGradGeometry } from '../src/kernels/max-pool-grad-loops.js';
+import { maxPoolGradRange, poolGradGeometry, type PoolGradGeometry } from '../src/kernels/max-pool-grad-loops.js';
 import { expectRelativeClose, seeded } from './helpers.js';
 
 const run = promisify(execFile);
 
 /** The geometry of a maxPool over `shape` (NHWC), from tfjs's own pool arithmetic. */
 function geometry(shape: [number, number, number, number], size: number, stride: number, pad: 'valid' | 'same'): PoolGradGeometry {
-  const info = tf.backend_util.computePool2DInfo(shape, size, stride, 1, pad);
-  return {
-    batchSize: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    channels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
+  return poolGradGeometry(tf.backend_util.computePool2DInfo(shape, size, stride, 1, pad));
 }
 
 // MaxPoolGrad on the threaded wasm build splits its batch between the calling thread and helper

@@ -5,6 +5,8 @@
  * any order, in parallel, or again.
  */
 
+import type * as tf from '@tensorflow/tfjs';
+
 /** The pooling geometry the loops need (from tfjs's Conv2DInfo; plain numbers, so it can be posted to a thread). */
 export interface PoolGradGeometry {
   batchSize: number;
@@ -20,6 +22,24 @@ export interface PoolGradGeometry {
   /** Padding before the first row and column. */
   top: number;
   left: number;
+}
+
+/** The loops' geometry of a pool tfjs described (`tf.backend_util.computePool2DInfo`). */
+export function poolGradGeometry(info: tf.backend_util.Conv2DInfo): PoolGradGeometry {
+  return {
+    batchSize: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    channels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
 }
 
 /**

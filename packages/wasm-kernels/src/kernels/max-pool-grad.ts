@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { heapViews } from '../wasm-heap.js';
 import type { TfxaiKernel } from '../tfxai-kernel.js';
 import { runSplitHeapTask } from '../heap-helpers.js';
-import type { PoolGradGeometry } from './max-pool-grad-loops.js';
+import { poolGradGeometry } from './max-pool-grad-loops.js';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
@@ -32,20 +32,7 @@ export const maxPoolGradKernel: TfxaiKernel = {
     const { output, outputView, inputViews } = heapViews(backend, [input, dy], [...input.shape], 'float32');
     const [x, upstream] = inputViews as [Float32Array, Float32Array];
     const place = (view: Float32Array | Int32Array | Uint8Array) => ({ byteOffset: view.byteOffset, length: view.length });
-    const geometry: PoolGradGeometry = {
-      batchSize: info.batchSize,
-      inHeight: info.inHeight,
-      inWidth: info.inWidth,
-      channels: info.inChannels,
-      outHeight: info.outHeight,
-      outWidth: info.outWidth,
-      strideHeight: info.strideHeight,
-      strideWidth: info.strideWidth,
-      filterHeight: info.filterHeight,
-      filterWidth: info.filterWidth,
-      top: info.padInfo.top,
-      left: info.padInfo.left,
-    };
+    const geometry = poolGradGeometry(info);
     // The examples are split with helper threads when the threaded wasm build runs (heap-helpers.ts).
     runSplitHeapTask(backend, { name: 'maxPoolGrad', geometry, arrays: { x: place(x), upstream: place(upstream), dx: place(outputView) }, examples: info.batchSize });
     return output;
