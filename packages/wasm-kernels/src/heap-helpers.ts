@@ -62,17 +62,18 @@ function readyHelpers(module: WasmModule): HelperWorker[] {
   const threads = module.tfjs?.getThreadsCount?.() ?? 1;
   if (!memory || !(memory.buffer instanceof SharedArrayBuffer) || threads < 2) return [];
   if (pool?.memory !== memory) startPool(memory, threads - 1);
-  if (!pool || pool.broken) return [];
-  return pool.workers.filter((_, i) => pool!.online[i]);
+  const current = pool!; // startPool always sets one
+  return current.broken ? [] : current.workers.filter((_, i) => current.online[i]);
 }
 
 /** Starts `count` helpers for `memory` (a new backend replaces the previous pool). */
 function startPool(memory: WebAssembly.Memory, count: number): void {
   if (pool) void Promise.all(pool.workers.map((w) => w.terminate()));
-  pool = undefined;
-  const Worker = workerClass();
-  if (!Worker) return;
   const started: HelperPool = { memory, workers: [], online: [], broken: false, control: new Int32Array(new SharedArrayBuffer(4 * count)) };
+  pool = started;
+  const Worker = workerClass();
+  // Recorded as broken, so that later calls on this memory do not try again.
+  if (!Worker) return breakPool(started, 'no Node worker_threads here');
   try {
     for (let i = 0; i < count; i++) {
       // No inherited Node flags: a parent run as `node --input-type=module -e` would pass a flag a file worker refuses.
@@ -87,7 +88,6 @@ function startPool(memory: WebAssembly.Memory, count: number): void {
   } catch (error) {
     breakPool(started, `helpers could not start: ${String(error)}`);
   }
-  pool = started;
 }
 
 /** No more tasks for `broken`'s helpers (the first reason is kept). */
@@ -102,9 +102,9 @@ function breakPool(broken: HelperPool, reason: string): void {
  * @throws TfxaiError 'BACKEND_UNAVAILABLE' when a helper does not finish its range within a minute
  */
 export function runSplitHeapTask(backend: unknown, task: HeapTask): void {
-  const module = (backend as { wasm?: WasmModule }).wasm;
-  const buffer = module!.HEAPU8.buffer;
-  const helpers = module ? readyHelpers(module) : [];
+  const module = (backend as { wasm: WasmModule }).wasm; // heap kernels run on the wasm backend only
+  const buffer = module.HEAPU8.buffer;
+  const helpers = readyHelpers(module);
   const parts = Math.min(task.examples, helpers.length + 1);
   if (parts <= 1 || !pool) {
     runHeapTask(task, buffer, 0, task.examples);
